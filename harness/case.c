@@ -1,0 +1,465 @@
+/* The case-file parser. The header is the first comment of the file:
+ *
+ *   / * racelab-case
+ *    * key: value
+ *    *   continuation (indented past the key)
+ *    * /
+ *
+ * Markers are comments anywhere after it: / * racelab: KIND * / or // racelab: KIND. */
+#include "case.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char *const concepts[] = {"thread", "race", "mutex", "condvar", "deadlock", "daemon"};
+
+/* One header key as read, before it is checked. */
+struct raw_value {
+    int line;
+    char text[2048];
+};
+
+enum { K_CONCEPT, K_VARIANT, K_TWIN, K_TITLE, K_LESSON, K_TIMEOUT, K_EXPECT, K_COUNT };
+static const char *const key_names[] = {"concept", "variant", "twin", "title", "lesson", "timeout"};
+
+struct parse {
+    const char *path;
+    char *err;
+    size_t errsize;
+    struct raw_value keys[K_EXPECT];
+    struct raw_value expect[RL_TOOL_COUNT];
+};
+
+static int fail(struct parse *p, int line, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(p->err, p->errsize, "%s:%d: %s", p->path, line, msg);
+    return -1;
+}
+
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    size_t start = 0;
+    while (s[start] && isspace((unsigned char)s[start]))
+        start++;
+    memmove(s, s + start, n - start + 1);
+}
+
+/* Copies src, cut to the destination's size. */
+static void copy(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memmove(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* Finds the raw slot for a key ("expect helgrind" included); NULL for an unknown key. */
+static struct raw_value *slot_for(struct parse *p, const char *key, int line, int *bad)
+{
+    *bad = 0;
+    for (int k = 0; k < K_EXPECT; k++)
+        if (strcmp(key, key_names[k]) == 0)
+            return &p->keys[k];
+    if (strncmp(key, "expect ", 7) == 0) {
+        char tool[64];
+        copy(tool, sizeof tool, key + 7);
+        trim(tool);
+        int t = rl_tool_from_name(tool);
+        if (t < 0) {
+            *bad = fail(p, line, "unknown tool '%s' in '%s' (tools: tsan, helgrind, drd, daemon)",
+                        tool, key);
+            return NULL;
+        }
+        return &p->expect[t];
+    }
+    *bad = fail(p, line,
+                "unknown key '%s' (keys: concept, variant, twin, title, lesson, timeout, "
+                "expect <tool>)",
+                key);
+    return NULL;
+}
+
+/* Reads the header's lines into p; returns the offset just past the closing comment. */
+static long read_header(struct parse *p, const char *text, size_t len, int *line_out)
+{
+    size_t i = 0;
+    int line = 1;
+    while (i < len && isspace((unsigned char)text[i]))
+        line += text[i++] == '\n';
+    if (i + 1 >= len || text[i] != '/' || text[i + 1] != '*')
+        return fail(p, line, "the file must start with a '/* racelab-case' header comment");
+    i += 2;
+    while (i < len && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    if (len - i < 12 || strncmp(text + i, "racelab-case", 12) != 0)
+        return fail(p, line, "the first comment must start with 'racelab-case'");
+    i += 12;
+    /* Skip the rest of the opening line. */
+    while (i < len && text[i] != '\n')
+        i++;
+
+    struct raw_value *current = NULL;
+    int key_indent = 0;
+    int closed = 0;
+    while (i < len && !closed) {
+        i++; /* past '\n' */
+        line++;
+        size_t end = i;
+        while (end < len && text[end] != '\n')
+            end++;
+        char buf[2048];
+        size_t n = end - i < sizeof buf - 1 ? end - i : sizeof buf - 1;
+        memcpy(buf, text + i, n);
+        buf[n] = '\0';
+        char *close = strstr(buf, "*/");
+        if (close) {
+            *close = '\0';
+            closed = 1;
+        }
+        char *s = buf;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (*s == '*')
+            s++;
+        if (*s == ' ')
+            s++;
+        int indent = 0;
+        while (s[indent] == ' ' || s[indent] == '\t')
+            indent++;
+        i = end;
+        char content[2048];
+        copy(content, sizeof content, s);
+        trim(content);
+        if (content[0] == '\0')
+            continue;
+        if (current && indent > key_indent) {
+            size_t used = strlen(current->text);
+            snprintf(current->text + used, sizeof current->text - used, " %s", content);
+            continue;
+        }
+        char *colon = strchr(content, ':');
+        if (!colon)
+            return fail(p, line, "expected 'key: value', found '%s'", content);
+        *colon = '\0';
+        char key[128];
+        copy(key, sizeof key, content);
+        trim(key);
+        int bad;
+        struct raw_value *slot = slot_for(p, key, line, &bad);
+        if (!slot)
+            return -1;
+        if (slot->line)
+            return fail(p, line, "duplicate key '%s' (first at line %d)", key, slot->line);
+        slot->line = line;
+        copy(slot->text, sizeof slot->text, colon + 1);
+        trim(slot->text);
+        current = slot;
+        key_indent = indent;
+    }
+    if (!closed)
+        return fail(p, line, "the racelab-case header comment is never closed with '*/'");
+    *line_out = line;
+    return (long)i;
+}
+
+/* "clean" or "kind, kind" followed by an optional " -- note". */
+static int parse_expect(struct parse *p, enum rl_tool_id tool, struct rl_expect *e)
+{
+    struct raw_value *raw = &p->expect[tool];
+    char text[2048];
+    copy(text, sizeof text, raw->text);
+    e->line = raw->line;
+    char *note = strstr(text, " -- ");
+    if (note) {
+        *note = '\0';
+        copy(e->note, sizeof e->note, note + 4);
+        trim(e->note);
+    } else if (strncmp(text, "-- ", 3) == 0) {
+        return fail(p, raw->line, "expect %s: the kinds come before ' -- note'", rl_tool_name(tool));
+    }
+    trim(text);
+    if (text[0] == '\0')
+        return fail(p, raw->line, "expect %s: empty; write 'clean' or a list of kinds",
+                    rl_tool_name(tool));
+    if (strcmp(text, "clean") == 0)
+        return 0;
+    rl_kindset allowed = rl_tool_kinds(tool);
+    for (char *save = NULL, *item = strtok_r(text, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        trim(item);
+        int k = rl_kind_from_name(item);
+        if (strcmp(item, "clean") == 0)
+            return fail(p, raw->line, "expect %s: 'clean' cannot be combined with kinds",
+                        rl_tool_name(tool));
+        if (k < 0 || k == RL_KIND_UNCLASSIFIED)
+            return fail(p, raw->line, "expect %s: unknown kind '%s'", rl_tool_name(tool), item);
+        if (!(allowed & RL_KINDSET(k)))
+            return fail(p, raw->line, "expect %s: %s never reports '%s'", rl_tool_name(tool),
+                        rl_tool_name(tool), item);
+        if (e->kinds & RL_KINDSET(k))
+            return fail(p, raw->line, "expect %s: kind '%s' listed twice", rl_tool_name(tool), item);
+        e->kinds |= RL_KINDSET(k);
+    }
+    return 0;
+}
+
+static int add_marker(struct parse *p, struct rl_case *c, int line, const char *kind)
+{
+    int k = rl_kind_from_name(kind);
+    if (k < 0 || k == RL_KIND_UNCLASSIFIED)
+        return fail(p, line, "marker names unknown kind '%s'", kind);
+    struct rl_marker *m = realloc(c->markers, (c->nmarkers + 1) * sizeof *m);
+    if (!m)
+        return fail(p, line, "out of memory");
+    c->markers = m;
+    c->markers[c->nmarkers].line = line;
+    c->markers[c->nmarkers].kind = (enum rl_kind)k;
+    c->nmarkers++;
+    return 0;
+}
+
+/* Finds "racelab:" right after a comment opener on each line. */
+static int read_markers(struct parse *p, struct rl_case *c, const char *text, size_t len,
+                        size_t from, int line)
+{
+    size_t i = from;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && text[end] != '\n')
+            end++;
+        for (size_t j = i; j + 8 <= end; j++) {
+            if (memcmp(text + j, "racelab:", 8) != 0)
+                continue;
+            size_t b = j;
+            while (b > i && (text[b - 1] == ' ' || text[b - 1] == '\t'))
+                b--;
+            if (b < i + 2 || !((text[b - 2] == '/' && text[b - 1] == '*') ||
+                               (text[b - 2] == '/' && text[b - 1] == '/')))
+                continue;
+            size_t k = j + 8;
+            while (k < end && (text[k] == ' ' || text[k] == '\t'))
+                k++;
+            char kind[64];
+            size_t n = 0;
+            while (k < end && n < sizeof kind - 1 && (islower((unsigned char)text[k]) || text[k] == '-'))
+                kind[n++] = text[k++];
+            kind[n] = '\0';
+            if (n == 0)
+                return fail(p, line, "marker 'racelab:' without a kind");
+            if (add_marker(p, c, line, kind) < 0)
+                return -1;
+        }
+        i = end + 1;
+        line++;
+    }
+    return 0;
+}
+
+static void folder_of(const char *path, char *dir, size_t size, char *base, size_t bsize)
+{
+    copy(dir, size, path);
+    char *slash = strrchr(dir, '/');
+    const char *file = path;
+    if (slash) {
+        file = path + (slash - dir) + 1;
+        *slash = '\0';
+    } else {
+        copy(dir, size, ".");
+    }
+    copy(base, bsize, file);
+}
+
+int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case *c, char *err,
+                  size_t errsize)
+{
+    struct parse p = {.path = path, .err = err, .errsize = errsize};
+    memset(c, 0, sizeof *c);
+    copy(c->path, sizeof c->path, path);
+    err[0] = '\0';
+
+    char dir[4096], file[256];
+    folder_of(path, dir, sizeof dir, file, sizeof file);
+    char *dot = strrchr(file, '.');
+    if (dot)
+        *dot = '\0';
+    copy(c->name, sizeof c->name, file);
+    const char *folder = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+
+    int line = 0;
+    long body = read_header(&p, text, len, &line);
+    if (body < 0)
+        return -1;
+
+    static const int required[] = {K_CONCEPT, K_VARIANT, K_TITLE, K_LESSON};
+    for (size_t r = 0; r < sizeof required / sizeof required[0]; r++)
+        if (!p.keys[required[r]].line)
+            return fail(&p, 1, "header lacks required key '%s'", key_names[required[r]]);
+
+    struct raw_value *v = &p.keys[K_CONCEPT];
+    int known = 0;
+    for (size_t i = 0; i < sizeof concepts / sizeof concepts[0]; i++)
+        known |= strcmp(v->text, concepts[i]) == 0;
+    if (!known)
+        return fail(&p, v->line,
+                    "unknown concept '%s' (concepts: thread, race, mutex, condvar, deadlock, daemon)",
+                    v->text);
+    if (strcmp(v->text, folder) != 0)
+        return fail(&p, v->line, "concept '%s' does not match the case's folder '%s'", v->text,
+                    folder);
+    copy(c->concept, sizeof c->concept, v->text);
+
+    v = &p.keys[K_VARIANT];
+    if (strcmp(v->text, "correct") != 0 && strcmp(v->text, "broken") != 0)
+        return fail(&p, v->line, "variant must be 'correct' or 'broken', not '%s'", v->text);
+    copy(c->variant, sizeof c->variant, v->text);
+    copy(c->title, sizeof c->title, p.keys[K_TITLE].text);
+    copy(c->lesson, sizeof c->lesson, p.keys[K_LESSON].text);
+    if (c->title[0] == '\0')
+        return fail(&p, p.keys[K_TITLE].line, "title is empty");
+    if (c->lesson[0] == '\0')
+        return fail(&p, p.keys[K_LESSON].line, "lesson is empty");
+
+    v = &p.keys[K_TWIN];
+    if (v->line) {
+        if (v->text[0] == '\0' || strchr(v->text, '/') || strcmp(v->text, c->name) == 0)
+            return fail(&p, v->line, "twin must name another case in the same folder");
+        copy(c->twin, sizeof c->twin, v->text);
+        c->twin_line = v->line;
+    }
+
+    c->timeout = RL_CASE_TIMEOUT_DEFAULT;
+    v = &p.keys[K_TIMEOUT];
+    if (v->line) {
+        char *end;
+        errno = 0;
+        long t = strtol(v->text, &end, 10);
+        if (errno || *end || end == v->text || t < 1 || t > 3600)
+            return fail(&p, v->line, "timeout must be whole seconds from 1 to 3600, not '%s'",
+                        v->text);
+        c->timeout = (int)t;
+    }
+
+    int daemon = strcmp(c->concept, "daemon") == 0;
+    for (int t = 0; t < RL_TOOL_COUNT; t++) {
+        int needed = t != RL_TOOL_DAEMON || daemon;
+        if (!p.expect[t].line) {
+            if (needed)
+                return fail(&p, 1, "header lacks 'expect %s:'", rl_tool_name(t));
+            continue;
+        }
+        if (!needed)
+            return fail(&p, p.expect[t].line, "'expect daemon:' belongs to daemon cases only");
+        if (parse_expect(&p, (enum rl_tool_id)t, &c->expect[t]) < 0)
+            return -1;
+    }
+
+    if (read_markers(&p, c, text, len, (size_t)body + 1, line + 1) < 0) {
+        rl_case_free(c);
+        return -1;
+    }
+    rl_kindset expected = 0;
+    for (int t = 0; t < RL_TOOL_COUNT; t++)
+        expected |= c->expect[t].kinds;
+    for (size_t m = 0; m < c->nmarkers; m++) {
+        if (!(expected & RL_KINDSET(c->markers[m].kind))) {
+            fail(&p, c->markers[m].line, "marker kind '%s' is expected by no tool",
+                 rl_kind_name(c->markers[m].kind));
+            rl_case_free(c);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int rl_case_load(const char *path, struct rl_case *c, int check_twin, char *err, size_t errsize)
+{
+    memset(c, 0, sizeof *c);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errsize, "%s: cannot open case file: %s", path, strerror(errno));
+        return -1;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n > 4u << 20) {
+            fclose(f);
+            free(text);
+            snprintf(err, errsize, "%s: case file larger than 4 MiB", path);
+            return -1;
+        }
+        if (len + n > cap) {
+            cap = (len + n) * 2;
+            char *grown = realloc(text, cap);
+            if (!grown) {
+                fclose(f);
+                free(text);
+                snprintf(err, errsize, "%s: out of memory", path);
+                return -1;
+            }
+            text = grown;
+        }
+        memcpy(text + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    int rc = rl_case_parse(path, text ? text : "", len, c, err, errsize);
+    free(text);
+    if (rc == 0 && check_twin && c->twin[0]) {
+        char dir[4096], base[256], twin[4400];
+        folder_of(path, dir, sizeof dir, base, sizeof base);
+        snprintf(twin, sizeof twin, "%s/%s.c", dir, c->twin);
+        struct stat st;
+        if (stat(twin, &st) != 0) {
+            snprintf(err, errsize, "%s:%d: twin '%s' does not exist (no %s)", path, c->twin_line, c->twin,
+                     twin);
+            rl_case_free(c);
+            return -1;
+        }
+    }
+    return rc;
+}
+
+void rl_case_free(struct rl_case *c)
+{
+    free(c->markers);
+    c->markers = NULL;
+    c->nmarkers = 0;
+}
+
+int rl_case_has_tool(const struct rl_case *c, enum rl_tool_id tool)
+{
+    return (unsigned)tool < RL_TOOL_COUNT && c->expect[tool].line != 0;
+}
+
+rl_kindset rl_case_marked_kinds(const struct rl_case *c)
+{
+    rl_kindset set = 0;
+    for (size_t m = 0; m < c->nmarkers; m++)
+        set |= RL_KINDSET(c->markers[m].kind);
+    return set;
+}
+
+int rl_case_line_marked(const struct rl_case *c, int line, enum rl_kind kind)
+{
+    for (size_t m = 0; m < c->nmarkers; m++)
+        if (c->markers[m].line == line && c->markers[m].kind == kind)
+            return 1;
+    return 0;
+}

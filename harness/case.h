@@ -1,0 +1,53 @@
+/* A case file: its header (what it teaches, what each tool must report) and its marker
+ * comments (which lines a report of each kind must point at). Pure: no processes, no tools. */
+#ifndef RACELAB_CASE_H
+#define RACELAB_CASE_H
+
+#include "kinds.h"
+
+#include <stddef.h>
+
+#define RL_CASE_TIMEOUT_DEFAULT 10
+
+struct rl_expect {
+    int line;        /* header line of the `expect` key; 0 when absent */
+    rl_kindset kinds; /* empty set: clean */
+    char note[512];  /* the text after " -- ", explaining a miss or a false positive */
+};
+
+struct rl_marker {
+    int line;
+    enum rl_kind kind;
+};
+
+struct rl_case {
+    char path[4096];
+    char name[128];    /* the file's stem */
+    char concept[32];
+    char variant[16];  /* "correct" or "broken" */
+    char twin[128];    /* may be empty */
+    int twin_line;
+    char title[256];
+    char lesson[2048];
+    int timeout;       /* seconds */
+    struct rl_expect expect[RL_TOOL_COUNT];
+    struct rl_marker *markers;
+    size_t nmarkers;
+};
+
+/* Reads and checks a case file. On error returns -1 and writes "path:line: message" to err.
+ * check_twin: also require that the twin's file exists beside the case. */
+int rl_case_load(const char *path, struct rl_case *c, int check_twin, char *err, size_t errsize);
+/* The same from text in memory; path only names the file in messages and gives the folder. */
+int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case *c, char *err,
+                  size_t errsize);
+void rl_case_free(struct rl_case *c);
+
+/* Which tools the case carries expectations for (tsan, helgrind, drd; daemon for daemons). */
+int rl_case_has_tool(const struct rl_case *c, enum rl_tool_id tool);
+/* Kinds that have at least one marker. */
+rl_kindset rl_case_marked_kinds(const struct rl_case *c);
+/* Whether the line carries a marker of that kind. */
+int rl_case_line_marked(const struct rl_case *c, int line, enum rl_kind kind);
+
+#endif

@@ -1,0 +1,195 @@
+/* The kind vocabulary and the per-tool mapping tables. Every headline and XML kind that
+ * the installed tools can emit is placed here on purpose; anything else is
+ * RL_KIND_UNCLASSIFIED, which fails the verdict instead of being dropped. */
+#include "kinds.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const tool_names[RL_TOOL_COUNT] = {"tsan", "helgrind", "drd", "daemon"};
+
+static const char *const kind_names[RL_KIND_COUNT] = {
+    "data-race",      "use-after-free",  "lock-order",    "bad-unlock",      "double-lock",
+    "destroy-locked", "invalid-mutex",   "held-lock-exit", "cond-misuse",    "sync-misuse",
+    "api-error",      "thread-leak",     "signal-unsafe", "fork-threads",    "deadlock",
+    "timeout",        "crash",           "assertion",     "not-detached",    "session-leader",
+    "controlling-tty", "std-streams",    "fd-leak",       "cwd",             "pidfile",
+    "no-clean-stop",  "not-running",     "unclassified",
+};
+
+const char *rl_tool_name(enum rl_tool_id tool)
+{
+    return (unsigned)tool < RL_TOOL_COUNT ? tool_names[tool] : "?";
+}
+
+int rl_tool_from_name(const char *name)
+{
+    for (int t = 0; t < RL_TOOL_COUNT; t++)
+        if (strcmp(name, tool_names[t]) == 0)
+            return t;
+    return -1;
+}
+
+const char *rl_kind_name(enum rl_kind kind)
+{
+    return (unsigned)kind < RL_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+int rl_kind_from_name(const char *name)
+{
+    for (int k = 0; k < RL_KIND_COUNT; k++)
+        if (strcmp(name, kind_names[k]) == 0)
+            return k;
+    return -1;
+}
+
+static rl_kindset range(enum rl_kind first, enum rl_kind last)
+{
+    rl_kindset set = 0;
+    for (int k = first; k <= (int)last; k++)
+        set |= RL_KINDSET(k);
+    return set;
+}
+
+rl_kindset rl_tool_kinds(enum rl_tool_id tool)
+{
+    rl_kindset harness = range(RL_KIND_DEADLOCK, RL_KIND_ASSERTION);
+    switch (tool) {
+    case RL_TOOL_TSAN:
+        return harness | range(RL_KIND_DATA_RACE, RL_KIND_DESTROY_LOCKED) |
+               RL_KINDSET(RL_KIND_INVALID_MUTEX) | RL_KINDSET(RL_KIND_SYNC_MISUSE) |
+               range(RL_KIND_THREAD_LEAK, RL_KIND_FORK_THREADS);
+    case RL_TOOL_HELGRIND:
+        return harness | RL_KINDSET(RL_KIND_DATA_RACE) | range(RL_KIND_LOCK_ORDER, RL_KIND_API_ERROR);
+    case RL_TOOL_DRD:
+        return harness | RL_KINDSET(RL_KIND_DATA_RACE) | range(RL_KIND_BAD_UNLOCK, RL_KIND_API_ERROR);
+    case RL_TOOL_DAEMON:
+        return harness | range(RL_KIND_NOT_DETACHED, RL_KIND_NOT_RUNNING);
+    default:
+        return 0;
+    }
+}
+
+void rl_kindset_format(rl_kindset set, char *buf, unsigned size)
+{
+    unsigned used = 0;
+    buf[0] = '\0';
+    if (set == 0) {
+        snprintf(buf, size, "clean");
+        return;
+    }
+    for (int k = 0; k < RL_KIND_COUNT && used < size; k++) {
+        if (!(set & RL_KINDSET(k)))
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", kind_names[k]);
+        if (n < 0)
+            return;
+        used += (unsigned)n;
+    }
+}
+
+/* ThreadSanitizer headlines (gcc 12's libtsan and clang 14's runtime print the same 15). */
+static const struct {
+    const char *headline;
+    enum rl_kind kind;
+} tsan_table[] = {
+    {"data race", RL_KIND_DATA_RACE},
+    {"data race on vptr (ctor/dtor vs virtual call)", RL_KIND_DATA_RACE},
+    {"race on external object", RL_KIND_DATA_RACE},
+    {"heap-use-after-free", RL_KIND_USE_AFTER_FREE},
+    {"heap-use-after-free (virtual call vs free)", RL_KIND_USE_AFTER_FREE},
+    {"thread leak", RL_KIND_THREAD_LEAK},
+    {"destroy of a locked mutex", RL_KIND_DESTROY_LOCKED},
+    {"double lock of a mutex", RL_KIND_DOUBLE_LOCK},
+    {"use of an invalid mutex (e.g. uninitialized or destroyed)", RL_KIND_INVALID_MUTEX},
+    {"unlock of an unlocked mutex (or by a wrong thread)", RL_KIND_BAD_UNLOCK},
+    {"read lock of a write locked mutex", RL_KIND_SYNC_MISUSE},
+    {"read unlock of a write locked mutex", RL_KIND_SYNC_MISUSE},
+    {"signal-unsafe call inside of a signal", RL_KIND_SIGNAL_UNSAFE},
+    {"signal handler spoils errno", RL_KIND_SIGNAL_UNSAFE},
+    {"lock-order-inversion (potential deadlock)", RL_KIND_LOCK_ORDER},
+    /* Not a WARNING line: the child of a multithreaded fork that starts a thread. */
+    {"starting new threads after multi-threaded fork is not supported", RL_KIND_FORK_THREADS},
+    /* A deadly signal inside the program ("ERROR: ThreadSanitizer: SEGV on unknown address"):
+     * TSan exits with its exitcode, which we set to 0, so the log is the only witness. */
+    {"SEGV on unknown address", RL_KIND_CRASH},
+};
+
+enum rl_kind rl_kind_from_tsan(const char *headline)
+{
+    for (size_t i = 0; i < sizeof tsan_table / sizeof tsan_table[0]; i++)
+        if (strcmp(headline, tsan_table[i].headline) == 0)
+            return tsan_table[i].kind;
+    return RL_KIND_UNCLASSIFIED;
+}
+
+/* Valgrind: a row matches when the XML kind is equal and, if text is set, the error's text
+ * contains it. Rows are tried in order, so the more specific ones come first. */
+static const struct {
+    enum rl_tool_id tool;
+    const char *xml_kind;
+    const char *text;
+    enum rl_kind kind;
+} valgrind_table[] = {
+    {RL_TOOL_HELGRIND, "Race", NULL, RL_KIND_DATA_RACE},
+    {RL_TOOL_HELGRIND, "LockOrder", NULL, RL_KIND_LOCK_ORDER},
+    {RL_TOOL_HELGRIND, "UnlockUnlocked", NULL, RL_KIND_BAD_UNLOCK},
+    {RL_TOOL_HELGRIND, "UnlockForeign", NULL, RL_KIND_BAD_UNLOCK},
+    {RL_TOOL_HELGRIND, "UnlockBogus", NULL, RL_KIND_BAD_UNLOCK},
+    {RL_TOOL_HELGRIND, "PthAPIerror", NULL, RL_KIND_API_ERROR},
+    {RL_TOOL_HELGRIND, "Dubious", NULL, RL_KIND_COND_MISUSE},
+    /* Helgrind's Misc texts. Condition variables first: "pthread_cond_..." and the spurious
+     * wake-up "Bug in libpthread: pthread_cond_wait succeeded ...". */
+    {RL_TOOL_HELGRIND, "Misc", "pthread_cond", RL_KIND_COND_MISUSE},
+    {RL_TOOL_HELGRIND, "Misc", "condition variable", RL_KIND_COND_MISUSE},
+    /* Reader-writer locks, semaphores and barriers (before "destroy of a locked mutex",
+     * which "pthread_rwlock_destroy of a locked mutex" also contains). */
+    {RL_TOOL_HELGRIND, "Misc", "rwlock", RL_KIND_SYNC_MISUSE},
+    {RL_TOOL_HELGRIND, "Misc", "sem_", RL_KIND_SYNC_MISUSE},
+    {RL_TOOL_HELGRIND, "Misc", "barrier", RL_KIND_SYNC_MISUSE},
+    {RL_TOOL_HELGRIND, "Misc", "re-lock a non-recursive lock", RL_KIND_DOUBLE_LOCK},
+    {RL_TOOL_HELGRIND, "Misc", "recursive write lock granted", RL_KIND_DOUBLE_LOCK},
+    {RL_TOOL_HELGRIND, "Misc", "currently wr-held by a different thread", RL_KIND_DOUBLE_LOCK},
+    {RL_TOOL_HELGRIND, "Misc", "destroy of a locked mutex", RL_KIND_DESTROY_LOCKED},
+    {RL_TOOL_HELGRIND, "Misc", "pthread_mutex_destroy with invalid argument", RL_KIND_INVALID_MUTEX},
+    {RL_TOOL_HELGRIND, "Misc", "Exiting thread still holds", RL_KIND_HELD_LOCK_EXIT},
+    {RL_TOOL_HELGRIND, "Misc", "Unimplemented client request", RL_KIND_API_ERROR},
+
+    {RL_TOOL_DRD, "ConflictingAccess", NULL, RL_KIND_DATA_RACE},
+    {RL_TOOL_DRD, "MutexErr", "not locked", RL_KIND_BAD_UNLOCK},
+    {RL_TOOL_DRD, "MutexErr", "Recursive locking not allowed", RL_KIND_DOUBLE_LOCK},
+    {RL_TOOL_DRD, "MutexErr", "locked recursively", RL_KIND_DOUBLE_LOCK},
+    /* Two owners at once: the mutex is locked again while held, as seen from DRD. */
+    {RL_TOOL_DRD, "MutexErr", "locked simultaneously by two threads", RL_KIND_DOUBLE_LOCK},
+    {RL_TOOL_DRD, "MutexErr", "Destroying locked mutex", RL_KIND_DESTROY_LOCKED},
+    {RL_TOOL_DRD, "MutexErr", "still locked at thread exit", RL_KIND_HELD_LOCK_EXIT},
+    {RL_TOOL_DRD, "MutexErr", "is not a mutex", RL_KIND_INVALID_MUTEX},
+    {RL_TOOL_DRD, "MutexErr", "reinitialization", RL_KIND_INVALID_MUTEX},
+    {RL_TOOL_DRD, "MutexErr", "type changed", RL_KIND_INVALID_MUTEX},
+    {RL_TOOL_DRD, "MutexErr", "type mismatch", RL_KIND_INVALID_MUTEX},
+    {RL_TOOL_DRD, "CondErr", NULL, RL_KIND_COND_MISUSE},
+    {RL_TOOL_DRD, "CondDestrErr", NULL, RL_KIND_COND_MISUSE},
+    {RL_TOOL_DRD, "CondRaceErr", NULL, RL_KIND_COND_MISUSE},
+    {RL_TOOL_DRD, "CondWaitErr", NULL, RL_KIND_COND_MISUSE},
+    {RL_TOOL_DRD, "RwlockErr", NULL, RL_KIND_SYNC_MISUSE},
+    {RL_TOOL_DRD, "SemaphoreErr", NULL, RL_KIND_SYNC_MISUSE},
+    {RL_TOOL_DRD, "BarrierErr", NULL, RL_KIND_SYNC_MISUSE},
+    /* Only with --exclusive-threshold / --shared-threshold, which racelab does not pass. */
+    {RL_TOOL_DRD, "HoldtimeErr", NULL, RL_KIND_SYNC_MISUSE},
+    {RL_TOOL_DRD, "GenericErr", NULL, RL_KIND_API_ERROR},
+    {RL_TOOL_DRD, "InvalidThreadId", NULL, RL_KIND_API_ERROR},
+    {RL_TOOL_DRD, "UnimpHgClReq", NULL, RL_KIND_API_ERROR},
+    {RL_TOOL_DRD, "UnimpDrdClReq", NULL, RL_KIND_API_ERROR},
+};
+
+enum rl_kind rl_kind_from_valgrind(enum rl_tool_id tool, const char *xml_kind, const char *text)
+{
+    for (size_t i = 0; i < sizeof valgrind_table / sizeof valgrind_table[0]; i++) {
+        if (valgrind_table[i].tool != tool || strcmp(xml_kind, valgrind_table[i].xml_kind) != 0)
+            continue;
+        if (valgrind_table[i].text && (!text || !strstr(text, valgrind_table[i].text)))
+            continue;
+        return valgrind_table[i].kind;
+    }
+    return RL_KIND_UNCLASSIFIED;
+}

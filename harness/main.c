@@ -1,0 +1,366 @@
+/* racelab's command line. Exit statuses: 0 expectation met, 1 not met, 2 usage or bad case
+ * file, 77 the tool is not installed. */
+#include "case.h"
+#include "match.h"
+#include "output.h"
+#include "runner.h"
+#include "tool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef RACELAB_CASES_DIR
+#define RACELAB_CASES_DIR "cases"
+#endif
+
+static const char usage_text[] =
+    "usage:\n"
+    "  racelab run --tool TOOL --case CASE.c --bin PROGRAM [options]\n"
+    "  racelab run --tool TOOL --expect KINDS|clean [options] -- PROGRAM [ARGS...]\n"
+    "  racelab list [CASE.c|DIR...]\n"
+    "  racelab lint CASE.c...\n"
+    "\n"
+    "TOOL: tsan (a -fsanitize=thread build), helgrind, drd (a plain -g build), daemon.\n"
+    "options:\n"
+    "  --timeout S   seconds before a run counts as hung (default: the case's, or 10);\n"
+    "                RACELAB_TIMEOUT_SCALE multiplies it\n"
+    "  --runs N      run N times; passes only if every run passes\n"
+    "  --json FILE   write the verdict, every report and the timings as JSON\n"
+    "  --keep        keep each run's temporary directory (its path is printed)\n"
+    "  --verbose     print the report excerpts of passing runs too\n"
+    "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
+    "installed\n";
+
+static int usage(const char *fmt, const char *arg)
+{
+    if (fmt) {
+        fprintf(stderr, "racelab: ");
+        fprintf(stderr, fmt, arg);
+        fprintf(stderr, "\n");
+    }
+    fputs(usage_text, stderr);
+    return RL_EXIT_USAGE;
+}
+
+static double timeout_scale(void)
+{
+    const char *s = getenv("RACELAB_TIMEOUT_SCALE");
+    if (!s || !*s)
+        return 1.0;
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || v <= 0) {
+        fprintf(stderr, "racelab: RACELAB_TIMEOUT_SCALE must be a positive number, not '%s'; "
+                        "using 1\n", s);
+        return 1.0;
+    }
+    return v;
+}
+
+static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
+{
+    *out = 0;
+    if (strcmp(text, "clean") == 0)
+        return 0;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *save = NULL, *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        while (*k == ' ')
+            k++;
+        int kind = rl_kind_from_name(k);
+        if (kind < 0 || kind == RL_KIND_UNCLASSIFIED) {
+            fprintf(stderr, "racelab: --expect: unknown kind '%s'\n", k);
+            return -1;
+        }
+        if (!(rl_tool_kinds(tool) & RL_KINDSET(kind))) {
+            fprintf(stderr, "racelab: --expect: %s never reports '%s'\n", rl_tool_name(tool), k);
+            return -1;
+        }
+        *out |= RL_KINDSET(kind);
+    }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"tool", required_argument, 0, 't'},  {"case", required_argument, 0, 'c'},
+        {"bin", required_argument, 0, 'b'},   {"expect", required_argument, 0, 'e'},
+        {"timeout", required_argument, 0, 'T'}, {"runs", required_argument, 0, 'n'},
+        {"json", required_argument, 0, 'j'},  {"keep", no_argument, 0, 'k'},
+        {"verbose", no_argument, 0, 'v'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *tool_name = NULL, *case_path = NULL, *bin = NULL, *expect = NULL, *json = NULL;
+    double timeout = 0;
+    int runs = 1, keep = 0, verbose = 0, opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+        char *end;
+        switch (opt) {
+        case 't': tool_name = optarg; break;
+        case 'c': case_path = optarg; break;
+        case 'b': bin = optarg; break;
+        case 'e': expect = optarg; break;
+        case 'j': json = optarg; break;
+        case 'k': keep = 1; break;
+        case 'v': verbose = 1; break;
+        case 'T':
+            timeout = strtod(optarg, &end);
+            if (*end || timeout <= 0)
+                return usage("--timeout takes a positive number of seconds, not '%s'", optarg);
+            break;
+        case 'n':
+            runs = (int)strtol(optarg, &end, 10);
+            if (*end || runs < 1 || runs > 10000)
+                return usage("--runs takes a whole number from 1 to 10000, not '%s'", optarg);
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return RL_EXIT_PASS;
+        default:
+            return usage(NULL, NULL);
+        }
+    }
+    if (!tool_name)
+        return usage("run: --tool is required", NULL);
+    int tool = rl_tool_from_name(tool_name);
+    if (tool < 0)
+        return usage("run: unknown tool '%s' (tools: tsan, helgrind, drd, daemon)", tool_name);
+    if (!case_path == !expect)
+        return usage("run: give either --case with --bin, or --expect with -- PROGRAM", NULL);
+
+    struct rl_session s = {.tool = (enum rl_tool_id)tool};
+    struct rl_case c;
+    char *bin_argv[2] = {(char *)bin, NULL};
+    char err[1024];
+    if (case_path) {
+        if (!bin)
+            return usage("run: --case needs --bin (the case's built program)", NULL);
+        if (optind < argc)
+            return usage("run: --case takes no program arguments ('%s')", argv[optind]);
+        if (rl_case_load(case_path, &c, 1, err, sizeof err) < 0) {
+            fprintf(stderr, "racelab: %s\n", err);
+            return RL_EXIT_USAGE;
+        }
+        if (!rl_case_has_tool(&c, s.tool)) {
+            fprintf(stderr, "racelab: %s: no 'expect %s:' line\n", case_path, tool_name);
+            rl_case_free(&c);
+            return RL_EXIT_USAGE;
+        }
+        s.c = &c;
+        s.program = bin_argv;
+        s.expected = c.expect[tool].kinds;
+        s.expect_note = c.expect[tool].note;
+        if (timeout == 0)
+            timeout = c.timeout;
+    } else {
+        if (optind >= argc)
+            return usage("run: --expect needs -- PROGRAM [ARGS...]", NULL);
+        if (parse_kinds(expect, s.tool, &s.expected) < 0)
+            return RL_EXIT_USAGE;
+        s.program = argv + optind;
+        if (timeout == 0)
+            timeout = RL_CASE_TIMEOUT_DEFAULT;
+    }
+    timeout *= timeout_scale();
+
+    const struct rl_tool *t = rl_tool_get(s.tool);
+    if (!t) {
+        fprintf(stderr, "racelab: the %s checker is not available in this build\n", tool_name);
+        if (s.c)
+            rl_case_free(&c);
+        return RL_EXIT_USAGE;
+    }
+    int probe = t->probe(s.program, s.tool_version, sizeof s.tool_version, err, sizeof err);
+    if (probe != 0) {
+        fprintf(stderr, "racelab: %s%s\n", err, probe == RL_EXIT_SKIP ? " (skipped)" : "");
+        if (s.c)
+            rl_case_free(&c);
+        return probe;
+    }
+
+    /* The program runs in its own temporary directory: name it by an absolute path. */
+    char resolved[4096], absolute[4096];
+    char **program = s.c ? bin_argv : argv + optind;
+    if (rl_which(program[0], resolved, sizeof resolved) == 0 && realpath(resolved, absolute))
+        program[0] = absolute;
+
+    struct rl_job job = {t, s.c, s.program, timeout, s.c && strcmp(s.c->concept, "daemon") == 0,
+                         keep};
+    s.runs = calloc((size_t)runs, sizeof *s.runs);
+    if (!s.runs) {
+        fprintf(stderr, "racelab: out of memory\n");
+        return RL_EXIT_USAGE;
+    }
+    int status = RL_EXIT_PASS;
+    for (int i = 0; i < runs; i++) {
+        struct rl_outcome *o = &s.runs[i];
+        if (rl_runner_run(&job, &o->result, err, sizeof err) < 0) {
+            fprintf(stderr, "racelab: %s: %s\n", s.c ? s.c->path : s.program[0], err);
+            status = RL_EXIT_USAGE;
+            break;
+        }
+        s.nruns++;
+        if (rl_match(s.c, s.expected, &o->result.reports, o->result.harness, &o->verdict) < 0) {
+            fprintf(stderr, "racelab: out of memory\n");
+            status = RL_EXIT_USAGE;
+            break;
+        }
+        if (runs == 1 || !o->verdict.pass || verbose)
+            rl_print_run(stdout, &s, o, verbose);
+        if (keep)
+            printf("  run directory kept: %s\n", o->result.dir);
+        if (!o->verdict.pass)
+            status = RL_EXIT_FAIL;
+    }
+    if (runs > 1 && s.nruns == runs)
+        rl_print_summary(stdout, &s);
+    if (json && s.nruns > 0) {
+        FILE *f = fopen(json, "w");
+        if (!f || rl_write_json(f, &s) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "racelab: cannot write %s: %s\n", json, strerror(errno));
+            status = RL_EXIT_USAGE;
+        }
+    }
+    fflush(stdout);
+    for (int i = 0; i < s.nruns; i++) {
+        rl_result_free(&s.runs[i].result);
+        rl_verdict_free(&s.runs[i].verdict);
+    }
+    free(s.runs);
+    if (s.c)
+        rl_case_free(&c);
+    return status;
+}
+
+/* --- list and lint ---------------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects case files: each argument is a file, or a folder searched two levels deep. */
+static int collect(char **args, int nargs, char ***out)
+{
+    char **files = NULL;
+    int n = 0;
+    for (int i = 0; i < nargs; i++) {
+        struct stat st;
+        if (stat(args[i], &st) != 0) {
+            fprintf(stderr, "racelab: %s: %s\n", args[i], strerror(errno));
+            continue;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            files = realloc(files, (size_t)(n + 1) * sizeof *files);
+            files[n++] = strdup(args[i]);
+            continue;
+        }
+        DIR *d = opendir(args[i]);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (e->d_name[0] == '.')
+                continue;
+            char sub[4096];
+            snprintf(sub, sizeof sub, "%s/%s", args[i], e->d_name);
+            DIR *dd = opendir(sub);
+            struct dirent *f;
+            while (dd && (f = readdir(dd))) {
+                size_t len = strlen(f->d_name);
+                if (len < 3 || strcmp(f->d_name + len - 2, ".c") != 0)
+                    continue;
+                files = realloc(files, (size_t)(n + 1) * sizeof *files);
+                if (asprintf(&files[n], "%s/%s", sub, f->d_name) >= 0)
+                    n++;
+            }
+            if (dd)
+                closedir(dd);
+        }
+        if (d)
+            closedir(d);
+    }
+    if (n)
+        qsort(files, (size_t)n, sizeof *files, by_name);
+    *out = files;
+    return n;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    char *fallback[] = {RACELAB_CASES_DIR};
+    char **files;
+    int n = argc > 1 ? collect(argv + 1, argc - 1, &files) : collect(fallback, 1, &files);
+    int status = RL_EXIT_PASS, broken = 0, without_twin = 0;
+    printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", "case", "variant", "twin", "tsan",
+           "helgrind", "drd", "daemon");
+    for (int i = 0; i < n; i++) {
+        struct rl_case c;
+        char err[1024];
+        if (rl_case_load(files[i], &c, 1, err, sizeof err) < 0) {
+            fprintf(stderr, "racelab: %s\n", err);
+            status = RL_EXIT_USAGE;
+            free(files[i]);
+            continue;
+        }
+        char name[200], e[RL_TOOL_COUNT][256];
+        snprintf(name, sizeof name, "%s/%s", c.concept, c.name);
+        for (int t = 0; t < RL_TOOL_COUNT; t++) {
+            if (rl_case_has_tool(&c, (enum rl_tool_id)t))
+                rl_kindset_format(c.expect[t].kinds, e[t], sizeof e[t]);
+            else
+                snprintf(e[t], sizeof e[t], "-");
+        }
+        printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", name, c.variant,
+               c.twin[0] ? c.twin : "-", e[0], e[1], e[2], e[3]);
+        broken += strcmp(c.variant, "broken") == 0;
+        without_twin += strcmp(c.variant, "broken") == 0 && !c.twin[0];
+        rl_case_free(&c);
+        free(files[i]);
+    }
+    free(files);
+    printf("%d cases, %d broken (%d without a twin)\n", n, broken, without_twin);
+    return n == 0 ? RL_EXIT_USAGE : status;
+}
+
+static int cmd_lint(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage("lint: name the case files", NULL);
+    int status = RL_EXIT_PASS;
+    for (int i = 1; i < argc; i++) {
+        struct rl_case c;
+        char err[1024];
+        if (rl_case_load(argv[i], &c, 1, err, sizeof err) < 0) {
+            fprintf(stderr, "%s\n", err);
+            status = RL_EXIT_USAGE;
+            continue;
+        }
+        rl_case_free(&c);
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(NULL, NULL);
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "list") == 0)
+        return cmd_list(argc - 1, argv + 1);
+    if (strcmp(argv[1], "lint") == 0)
+        return cmd_lint(argc - 1, argv + 1);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, stdout);
+        return RL_EXIT_PASS;
+    }
+    return usage("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,31 @@
+/* The verdict: observed kinds against the expectation, and the marker rule. Pure: the unit
+ * tests feed it structs. */
+#ifndef RACELAB_MATCH_H
+#define RACELAB_MATCH_H
+
+#include "case.h"
+#include "report.h"
+
+/* Where a report points, against the case's markers for its kind. */
+enum rl_placement {
+    RL_PLACE_FREE,      /* its kind has no markers: any line will do */
+    RL_PLACE_MARKED,    /* it cites a marked line of its kind */
+    RL_PLACE_UNLOCATED, /* it cites no line of the case file: accepted, shown as such */
+    RL_PLACE_WRONG,     /* it cites case lines, none of them marked for its kind: a failure */
+};
+
+struct rl_verdict {
+    int pass;
+    rl_kindset expected, observed, missing, extra;
+    unsigned misplaced;           /* reports with RL_PLACE_WRONG */
+    unsigned long unchecked;      /* reports past the group limit, of a marked kind */
+    enum rl_placement *placement; /* one per report group (owned), parallel to reports->v */
+};
+
+/* c may be NULL (a program run with --expect): then there are no markers. observed_extra
+ * holds the kinds the harness saw itself (deadlock, timeout, crash, assertion, daemon). */
+int rl_match(const struct rl_case *c, rl_kindset expected, const struct rl_reports *reports,
+             rl_kindset observed_extra, struct rl_verdict *v);
+void rl_verdict_free(struct rl_verdict *v);
+
+#endif

@@ -1,0 +1,292 @@
+/* See output.h. The JSON is written by hand: a flat, documented shape (docs/json.md). */
+#include "output.h"
+
+#include <string.h>
+
+static const char *const placement_names[] = {"free", "marked", "unlocated", "wrong-line"};
+
+static void lines_of(const struct rl_report *r, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < r->nlines && used < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%d", i ? ", " : "", r->lines[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static void marked_lines(const struct rl_case *c, enum rl_kind kind, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t m = 0; c && m < c->nmarkers && used < size; m++) {
+        if (c->markers[m].kind != kind)
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%d", used ? ", " : "", c->markers[m].line);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static const char *label(const struct rl_session *s)
+{
+    static char buf[300];
+    if (s->c)
+        snprintf(buf, sizeof buf, "%s:%s/%s", rl_tool_name(s->tool), s->c->concept, s->c->name);
+    else
+        snprintf(buf, sizeof buf, "%s:%s", rl_tool_name(s->tool), s->program[0]);
+    return buf;
+}
+
+static void indent(FILE *out, const char *text, const char *prefix)
+{
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        fprintf(out, "%s%.*s\n", prefix, (int)n, text);
+        text += n + (text[n] == '\n');
+    }
+}
+
+void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome *o, int verbose)
+{
+    const struct rl_result *res = &o->result;
+    const struct rl_verdict *v = &o->verdict;
+    char buf[1024];
+    fprintf(out, "%s %s (%s, %.2f s)\n", v->pass ? "PASS" : "FAIL", label(s), s->tool_version,
+            res->seconds);
+    rl_kindset_format(v->expected, buf, sizeof buf);
+    fprintf(out, "  expected: %s\n", buf);
+    rl_kindset_format(v->observed, buf, sizeof buf);
+    fprintf(out, "  observed: %s\n", buf);
+    if (v->missing) {
+        rl_kindset_format(v->missing, buf, sizeof buf);
+        fprintf(out, "  missing:  %s (expected, not reported)\n", buf);
+    }
+    if (v->extra) {
+        rl_kindset_format(v->extra, buf, sizeof buf);
+        fprintf(out, "  extra:    %s (reported, not expected)\n", buf);
+    }
+    if (res->harness & (RL_KINDSET(RL_KIND_DEADLOCK) | RL_KINDSET(RL_KIND_TIMEOUT)))
+        fprintf(out, "  hang:     %s after %.2f s\n",
+                res->harness & RL_KINDSET(RL_KIND_DEADLOCK) ? "every thread blocked"
+                                                            : "still running",
+                res->hang_seconds);
+    if (res->harness & RL_KINDSET(RL_KIND_ASSERTION))
+        fprintf(out, "  exit:     the program exited with status %d\n", res->exit_code);
+    if (res->harness & RL_KINDSET(RL_KIND_CRASH))
+        fprintf(out, "  crash:    a process died of a signal racelab did not send\n");
+    for (size_t i = 0; i < res->reports.n; i++) {
+        const struct rl_report *r = &res->reports.v[i];
+        char lines[256];
+        lines_of(r, lines, sizeof lines);
+        fprintf(out, "  %-14s %s: %s\n", rl_kind_name(r->kind), r->tool_kind, r->headline);
+        enum rl_placement p = v->placement ? v->placement[i] : RL_PLACE_FREE;
+        if (r->nlines)
+            fprintf(out, "  %-14s case lines %s%s", "", lines,
+                    p == RL_PLACE_MARKED ? " (marked)" : "");
+        else
+            fprintf(out, "  %-14s %s%s", "", r->location[0] ? "at " : "no source location",
+                    r->location);
+        if (p == RL_PLACE_UNLOCATED)
+            fprintf(out, " (unlocated: cites no line of the case)");
+        if (r->count > 1)
+            fprintf(out, "  x%lu", r->count);
+        fprintf(out, "\n");
+        if (p == RL_PLACE_WRONG) {
+            char marked[256];
+            marked_lines(s->c, r->kind, marked, sizeof marked);
+            fprintf(out, "  %-14s WRONG LINE: %s is marked on line(s) %s of %s\n", "",
+                    rl_kind_name(r->kind), marked, s->c->path);
+        }
+    }
+    if (res->reports.dropped)
+        fprintf(out, "  (%lu more reports in groups past the limit of %d)\n", res->reports.dropped,
+                RL_REPORTS_MAX_GROUPS);
+    if (v->unchecked)
+        fprintf(out, "  FAIL: %lu reports of a marked kind could not be checked against markers\n",
+                v->unchecked);
+    if (res->waits[0]) {
+        fprintf(out, "  where the threads waited:\n");
+        indent(out, res->waits, "    ");
+    }
+    if (!verbose && v->pass)
+        return;
+    if (s->c && !v->pass)
+        fprintf(out, "  lesson:   %s\n", s->c->lesson);
+    if (s->expect_note && *s->expect_note && !v->pass)
+        fprintf(out, "  note:     %s\n", s->expect_note);
+    int shown = 0;
+    for (size_t i = 0; i < res->reports.n && shown < 3; i++) {
+        if (!res->reports.v[i].excerpt)
+            continue;
+        if (!v->pass && v->placement && v->placement[i] != RL_PLACE_WRONG &&
+            !(v->extra & RL_KINDSET(res->reports.v[i].kind)) && v->misplaced)
+            continue;
+        fprintf(out, "  report excerpt (%s):\n", rl_kind_name(res->reports.v[i].kind));
+        indent(out, res->reports.v[i].excerpt, "    | ");
+        shown++;
+    }
+    if (res->stderr_tail[0] && !v->pass) {
+        fprintf(out, "  program stderr (tail):\n");
+        indent(out, res->stderr_tail, "    | ");
+    }
+}
+
+void rl_print_summary(FILE *out, const struct rl_session *s)
+{
+    int passed = 0;
+    for (int i = 0; i < s->nruns; i++)
+        passed += s->runs[i].verdict.pass;
+    fprintf(out, "%s %s: %d of %d runs passed\n", passed == s->nruns ? "PASS" : "FAIL", label(s),
+            passed, s->nruns);
+    /* Distinct observed sets, with their counts. */
+    for (int i = 0; i < s->nruns; i++) {
+        int first = 1;
+        for (int j = 0; j < i; j++)
+            if (s->runs[j].verdict.observed == s->runs[i].verdict.observed &&
+                s->runs[j].verdict.pass == s->runs[i].verdict.pass)
+                first = 0;
+        if (!first)
+            continue;
+        int count = 0;
+        for (int j = i; j < s->nruns; j++)
+            count += s->runs[j].verdict.observed == s->runs[i].verdict.observed &&
+                     s->runs[j].verdict.pass == s->runs[i].verdict.pass;
+        char buf[512];
+        rl_kindset_format(s->runs[i].verdict.observed, buf, sizeof buf);
+        fprintf(out, "  %3d x %s  observed: %s\n", count, s->runs[i].verdict.pass ? "PASS" : "FAIL",
+                buf);
+    }
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void json_kinds(FILE *out, rl_kindset set)
+{
+    fputc('[', out);
+    int first = 1;
+    for (int k = 0; k < RL_KIND_COUNT; k++) {
+        if (!(set & RL_KINDSET(k)))
+            continue;
+        if (!first)
+            fputc(',', out);
+        json_string(out, rl_kind_name(k));
+        first = 0;
+    }
+    fputc(']', out);
+}
+
+static void json_run(FILE *out, const struct rl_outcome *o)
+{
+    const struct rl_result *res = &o->result;
+    const struct rl_verdict *v = &o->verdict;
+    fprintf(out, "{\"pass\":%s,\"observed\":", v->pass ? "true" : "false");
+    json_kinds(out, v->observed);
+    fputs(",\"missing\":", out);
+    json_kinds(out, v->missing);
+    fputs(",\"extra\":", out);
+    json_kinds(out, v->extra);
+    fprintf(out, ",\"misplaced\":%u,\"seconds\":%.3f,\"hang_seconds\":", v->misplaced,
+            res->seconds);
+    if (res->harness & (RL_KINDSET(RL_KIND_DEADLOCK) | RL_KINDSET(RL_KIND_TIMEOUT)))
+        fprintf(out, "%.3f", res->hang_seconds);
+    else
+        fputs("null", out);
+    fprintf(out, ",\"exit_code\":%d,\"signal\":%d,\"waits\":", res->exit_code, res->term_signal);
+    json_string(out, res->waits);
+    fprintf(out, ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports\":[",
+            res->reports.total, res->reports.dropped);
+    for (size_t i = 0; i < res->reports.n; i++) {
+        const struct rl_report *r = &res->reports.v[i];
+        fputs(i ? ",{\"kind\":" : "{\"kind\":", out);
+        json_string(out, rl_kind_name(r->kind));
+        fputs(",\"tool_kind\":", out);
+        json_string(out, r->tool_kind);
+        fputs(",\"headline\":", out);
+        json_string(out, r->headline);
+        fprintf(out, ",\"pid\":%d,\"count\":%lu,\"lines\":[", r->pid, r->count);
+        for (int l = 0; l < r->nlines; l++)
+            fprintf(out, "%s%d", l ? "," : "", r->lines[l]);
+        fputs("],\"location\":", out);
+        json_string(out, r->location);
+        fputs(",\"placement\":", out);
+        json_string(out, placement_names[v->placement ? v->placement[i] : RL_PLACE_FREE]);
+        fputs(",\"excerpt\":", out);
+        if (r->excerpt)
+            json_string(out, r->excerpt);
+        else
+            fputs("null", out);
+        fputc('}', out);
+    }
+    fputs("]}", out);
+}
+
+int rl_write_json(FILE *out, const struct rl_session *s)
+{
+    int passed = 0;
+    for (int i = 0; i < s->nruns; i++)
+        passed += s->runs[i].verdict.pass;
+    fputs("{\"schema\":\"racelab-run/1\",\"tool\":", out);
+    json_string(out, rl_tool_name(s->tool));
+    fputs(",\"tool_version\":", out);
+    json_string(out, s->tool_version);
+    if (s->c) {
+        fputs(",\"case\":", out);
+        json_string(out, s->c->path);
+        fputs(",\"concept\":", out);
+        json_string(out, s->c->concept);
+        fputs(",\"name\":", out);
+        json_string(out, s->c->name);
+        fputs(",\"variant\":", out);
+        json_string(out, s->c->variant);
+        fputs(",\"title\":", out);
+        json_string(out, s->c->title);
+    }
+    fputs(",\"program\":[", out);
+    for (char *const *a = s->program; *a; a++) {
+        if (a != s->program)
+            fputc(',', out);
+        json_string(out, *a);
+    }
+    fputs("],\"expected\":", out);
+    json_kinds(out, s->expected);
+    fputs(",\"note\":", out);
+    json_string(out, s->expect_note ? s->expect_note : "");
+    fprintf(out, ",\"pass\":%s,\"runs_passed\":%d,\"runs\":[", passed == s->nruns ? "true" : "false",
+            passed);
+    for (int i = 0; i < s->nruns; i++) {
+        if (i)
+            fputc(',', out);
+        json_run(out, &s->runs[i]);
+    }
+    fputs("]}\n", out);
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,71 @@
+/* Running a program and watching it: a fresh process tree under a reaper of our own, a
+ * deadline, the state of every thread, and nothing left behind. Knows nothing of tools.
+ *
+ * Every run gets a "reaper": a small child of racelab that starts the program and reaps every
+ * process of the run. Where the kernel allows it (root), the reaper is pid 1 of a new PID
+ * namespace, with a /proc of its own, and dies with racelab (PR_SET_PDEATHSIG): when it dies,
+ * the kernel kills every process of the namespace, so a run cannot outlive racelab even when
+ * racelab is killed with SIGKILL. Elsewhere it is a child subreaper that kills the run's
+ * processes itself when racelab dies (a weaker fallback: a SIGKILL of the reaper itself
+ * leaves them behind). */
+#ifndef RACELAB_PROC_H
+#define RACELAB_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct rl_spawn {
+    char *const *argv;   /* argv[0] is looked up in PATH */
+    char *const *env;    /* the whole environment */
+    const char *dir;     /* working directory */
+    const char *out_path, *err_path; /* stdout and stderr, unless use_pty */
+    int use_pty;         /* the program's session gets a pseudo-terminal as its controlling
+                            terminal, and 0-2 on it */
+    int keep_fd;         /* a descriptor passed to the program as it is (-1: none) */
+    int no_namespace;    /* never use a PID namespace (for tests of the fallback) */
+};
+
+enum rl_wait_until { RL_UNTIL_MAIN_EXITS, RL_UNTIL_ALL_EXIT };
+enum rl_wait_result { RL_WAIT_DONE, RL_WAIT_DEADLINE, RL_WAIT_HUNG };
+
+struct rl_run {
+    pid_t reaper;        /* racelab's child */
+    pid_t main_pid;      /* the program's first process, as racelab sees it (0: gone) */
+    pid_t main_local_pid; /* the same, as the reaper sees it */
+    int events_fd;       /* the reaper's reports */
+    int namespaced;
+    int pty_master;      /* -1 without use_pty */
+    double started;      /* monotonic seconds */
+    double main_ended;
+    int main_done, main_status;
+    int all_done;
+    int sent_signal;     /* racelab signalled the run: later signal deaths are not crashes */
+    int crashed, crash_signal, crash_pid; /* a process died of a signal nobody sent */
+    int exec_errno;      /* the program could not be started */
+    /* Hang detection: the sample that a stable streak started with. */
+    double streak_since;
+    char *streak;
+};
+
+double rl_now(void);
+/* Starts the program; returns -1 with a message in err. */
+int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t errsize);
+/* Waits for the condition until deadline (rl_now() seconds). With settle > 0, also returns
+ * RL_WAIT_HUNG once every thread of the run has sat in an untimed wait, without waking, for
+ * settle seconds. */
+enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
+                                double settle);
+/* Whether every thread of the run is blocked (sleeping in the kernel) right now. */
+int rl_run_all_blocked(struct rl_run *r);
+/* One line per thread of the run: where it waits. */
+void rl_run_describe(struct rl_run *r, char *buf, size_t size);
+/* Sends sig to a process of the run (pid as the program knows it, e.g. from a pidfile). */
+int rl_run_signal(struct rl_run *r, pid_t program_pid, int sig);
+/* The live processes of the run (racelab's view of their pids), the reaper excluded. */
+int rl_run_pids(struct rl_run *r, pid_t *out, int max);
+/* Maps a pid as the program knows it (inside the namespace) to racelab's view; 0 if none. */
+pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid);
+/* Kills every process of the run and reaps them all. Safe to call more than once. */
+void rl_run_kill(struct rl_run *r);
+
+#endif

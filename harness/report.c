@@ -1,0 +1,142 @@
+/* Grouping of reports and the frame bookkeeping shared by the parsers. */
+#include "report.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int same_group(const struct rl_report *a, const struct rl_report *b)
+{
+    if (a->kind != b->kind || strcmp(a->tool_kind, b->tool_kind) != 0 || a->nlines != b->nlines)
+        return 0;
+    /* Each unknown report is shown: the point of `unclassified` is to be looked at. */
+    if (a->kind == RL_KIND_UNCLASSIFIED && strcmp(a->headline, b->headline) != 0)
+        return 0;
+    /* Reports that cite no case line are told apart by where they point. */
+    if (a->nlines == 0 && strcmp(a->location, b->location) != 0)
+        return 0;
+    return memcmp(a->lines, b->lines, (size_t)a->nlines * sizeof a->lines[0]) == 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
+{
+    rs->total++;
+    qsort(r->lines, (size_t)r->nlines, sizeof r->lines[0], by_value);
+    for (size_t i = 0; i < rs->n; i++) {
+        if (same_group(&rs->v[i], r)) {
+            rs->v[i].count += r->count ? r->count : 1;
+            free(r->excerpt);
+            r->excerpt = NULL;
+            return;
+        }
+    }
+    if (rs->n == RL_REPORTS_MAX_GROUPS) {
+        rs->dropped++;
+        rs->dropped_kinds |= RL_KINDSET(r->kind);
+        free(r->excerpt);
+        r->excerpt = NULL;
+        return;
+    }
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 16;
+        struct rl_report *v = realloc(rs->v, cap * sizeof *v);
+        if (!v) {
+            rs->dropped++;
+            rs->dropped_kinds |= RL_KINDSET(r->kind);
+            free(r->excerpt);
+            r->excerpt = NULL;
+            return;
+        }
+        rs->v = v;
+        rs->cap = cap;
+    }
+    if (r->excerpt && rs->excerpts[r->kind] >= RL_REPORTS_EXCERPTS_PER_KIND) {
+        free(r->excerpt);
+        r->excerpt = NULL;
+    } else if (r->excerpt) {
+        rs->excerpts[r->kind]++;
+    }
+    if (!r->count)
+        r->count = 1;
+    rs->v[rs->n++] = *r;
+    r->excerpt = NULL;
+}
+
+void rl_reports_free(struct rl_reports *rs)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        free(rs->v[i].excerpt);
+    free(rs->v);
+    memset(rs, 0, sizeof *rs);
+}
+
+rl_kindset rl_reports_kinds(const struct rl_reports *rs)
+{
+    rl_kindset set = rs->dropped_kinds;
+    for (size_t i = 0; i < rs->n; i++)
+        set |= RL_KINDSET(rs->v[i].kind);
+    return set;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int rl_frame_is_case(const char *frame_path, const char *case_path)
+{
+    if (!case_path || !frame_path || !*frame_path)
+        return 0;
+    if (strcmp(base_name(frame_path), base_name(case_path)) != 0)
+        return 0;
+    if (!strchr(frame_path, '/') || strcmp(frame_path, case_path) == 0)
+        return 1;
+    char a[PATH_MAX], b[PATH_MAX];
+    if (!realpath(frame_path, a) || !realpath(case_path, b))
+        return 0;
+    return strcmp(a, b) == 0;
+}
+
+/* Frames in the C library or the sanitizer runtime say nothing about the program. */
+static int system_path(const char *path)
+{
+    return strncmp(path, "/usr/", 5) == 0 || strstr(path, "libsanitizer") != NULL ||
+           strstr(path, "compiler-rt") != NULL || strncmp(path, "./", 2) == 0 ||
+           strncmp(path, "../", 3) == 0;
+}
+
+void rl_report_add_frame(struct rl_report *r, const char *path, int line, const char *case_path)
+{
+    if (!path || !*path || line <= 0)
+        return;
+    if (!r->location[0] && !system_path(path))
+        snprintf(r->location, sizeof r->location, "%s:%d", base_name(path), line);
+    if (!rl_frame_is_case(path, case_path))
+        return;
+    for (int i = 0; i < r->nlines; i++)
+        if (r->lines[i] == line)
+            return;
+    if (r->nlines < RL_REPORT_MAX_LINES)
+        r->lines[r->nlines++] = line;
+}
+
+void rl_excerpt_append(char **excerpt, const char *text)
+{
+    if (!*excerpt) {
+        *excerpt = calloc(1, RL_REPORT_EXCERPT_MAX);
+        if (!*excerpt)
+            return;
+    }
+    size_t used = strlen(*excerpt);
+    if (used + 1 >= RL_REPORT_EXCERPT_MAX)
+        return;
+    snprintf(*excerpt + used, RL_REPORT_EXCERPT_MAX - used, "%s\n", text);
+}

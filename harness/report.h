@@ -1,0 +1,55 @@
+/* A report as racelab keeps it: its kind, the tool's own words, the case lines its stacks
+ * cite, and how many identical reports were folded into it. A flood of reports (a racy loop
+ * under DRD prints one per iteration) stays bounded: reports are grouped by kind, tool kind
+ * and cited lines, counted, and only the first few of each kind keep their raw text. */
+#ifndef RACELAB_REPORT_H
+#define RACELAB_REPORT_H
+
+#include "kinds.h"
+
+#include <stddef.h>
+
+#define RL_REPORT_MAX_LINES 32
+#define RL_REPORT_EXCERPT_MAX 4096
+#define RL_REPORTS_MAX_GROUPS 4096
+#define RL_REPORTS_EXCERPTS_PER_KIND 3
+
+struct rl_report {
+    enum rl_kind kind;
+    char tool_kind[64];  /* Valgrind's <kind>, or "tsan" */
+    char headline[256];  /* the tool's words: TSan's headline, Valgrind's <what> */
+    int pid;
+    int lines[RL_REPORT_MAX_LINES]; /* distinct lines of the case file the stacks cite */
+    int nlines;
+    char location[256];  /* the first source frame outside system code, for display */
+    unsigned long count; /* identical reports folded into this one */
+    char *excerpt;       /* raw text (owned), NULL beyond the first few of a kind */
+};
+
+struct rl_reports {
+    struct rl_report *v;
+    size_t n, cap;
+    unsigned long total;   /* every report seen */
+    unsigned long dropped; /* reports of groups past RL_REPORTS_MAX_GROUPS: counted only */
+    rl_kindset dropped_kinds;
+    unsigned excerpts[RL_KIND_COUNT];
+};
+
+/* Adds r, taking its excerpt; folds it into an equal group when there is one. */
+void rl_reports_add(struct rl_reports *rs, struct rl_report *r);
+void rl_reports_free(struct rl_reports *rs);
+/* The union of the kinds of all reports. */
+rl_kindset rl_reports_kinds(const struct rl_reports *rs);
+
+/* Where parsers send each report they finish. */
+typedef void (*rl_report_sink)(void *ctx, struct rl_report *r);
+
+/* Whether a frame's source path names the case file (same path, or same file by realpath,
+ * or the same base name when the frame has no folder). case_path may be NULL. */
+int rl_frame_is_case(const char *frame_path, const char *case_path);
+/* Records a frame: a cited case line, and the first non-system location. */
+void rl_report_add_frame(struct rl_report *r, const char *path, int line, const char *case_path);
+/* Appends text to a bounded excerpt buffer (allocates it on first use). */
+void rl_excerpt_append(char **excerpt, const char *text);
+
+#endif

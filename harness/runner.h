@@ -1,0 +1,43 @@
+/* One run of one program under one tool: a temporary directory, the tool's command, the
+ * process tree watched to its end (or its hang), the harness's own observations, and the
+ * tool's reports. The daemon protocol (start, let it work, stop it through its pidfile) is
+ * here too, since every tool runs daemons the same way. */
+#ifndef RACELAB_RUNNER_H
+#define RACELAB_RUNNER_H
+
+#include "case.h"
+#include "report.h"
+#include "tool.h"
+
+struct rl_job {
+    const struct rl_tool *tool;
+    const struct rl_case *c;  /* NULL for a bare program */
+    char *const *program;     /* the program's argv (daemon cases: just the binary) */
+    double timeout;           /* seconds, already scaled */
+    int daemon;               /* run the daemon protocol */
+    int keep;                 /* keep the temporary directory */
+};
+
+/* Time racelab gives a daemon to work before it asks it to stop, and its log interval. */
+#define RL_DAEMON_INTERVAL_MS 100
+#define RL_DAEMON_INTERVALS 3
+/* How long every thread must sit still in an untimed wait for a `deadlock` verdict. */
+#define RL_HANG_SETTLE 0.5
+
+struct rl_result {
+    struct rl_reports reports;
+    rl_kindset harness;   /* deadlock, timeout, crash, assertion */
+    double seconds;       /* wall time of the run */
+    double hang_seconds;  /* time to the deadlock/timeout verdict, when there was one */
+    int exit_code;        /* the program's first process: exit status, or -1 */
+    int term_signal;      /* or the signal that ended it, or 0 */
+    char waits[4096];     /* where each thread waited, at a hang */
+    char dir[4096];       /* the run's temporary directory (gone unless kept) */
+    char stderr_tail[2048];
+};
+
+/* Returns 0, or -1 with a one-line reason in err when no verdict is possible. */
+int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, size_t errsize);
+void rl_result_free(struct rl_result *res);
+
+#endif

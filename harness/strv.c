@@ -1,0 +1,72 @@
+#include "strv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int push(struct rl_strv *sv, char *s)
+{
+    if (sv->n + 2 > sv->cap) {
+        size_t cap = sv->cap ? sv->cap * 2 : 16;
+        char **v = realloc(sv->v, cap * sizeof *v);
+        if (!v) {
+            free(s);
+            return -1;
+        }
+        sv->v = v;
+        sv->cap = cap;
+    }
+    sv->v[sv->n++] = s;
+    sv->v[sv->n] = NULL;
+    return 0;
+}
+
+int rl_strv_addf(struct rl_strv *sv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    return push(sv, s);
+}
+
+static long find(const struct rl_strv *sv, const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < sv->n; i++)
+        if (strncmp(sv->v[i], name, len) == 0 && sv->v[i][len] == '=')
+            return (long)i;
+    return -1;
+}
+
+int rl_strv_setenv(struct rl_strv *sv, const char *name, const char *value)
+{
+    char *s = NULL;
+    if (asprintf(&s, "%s=%s", name, value) < 0)
+        return -1;
+    long i = find(sv, name);
+    if (i >= 0) {
+        free(sv->v[i]);
+        sv->v[i] = s;
+        return 0;
+    }
+    return push(sv, s);
+}
+
+const char *rl_strv_getenv(const struct rl_strv *sv, const char *name)
+{
+    long i = find(sv, name);
+    return i < 0 ? NULL : sv->v[i] + strlen(name) + 1;
+}
+
+void rl_strv_free(struct rl_strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    memset(sv, 0, sizeof *sv);
+}

@@ -1,0 +1,20 @@
+/* A growable, NULL-terminated vector of owned strings: argv and environment building. */
+#ifndef RACELAB_STRV_H
+#define RACELAB_STRV_H
+
+#include <stddef.h>
+
+struct rl_strv {
+    char **v; /* always NULL-terminated once anything was added */
+    size_t n, cap;
+};
+
+/* Adds a copy of a printf-formatted string; returns -1 when out of memory. */
+int rl_strv_addf(struct rl_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sets NAME=value, replacing an earlier NAME. */
+int rl_strv_setenv(struct rl_strv *sv, const char *name, const char *value);
+/* Looks NAME up; NULL when unset. */
+const char *rl_strv_getenv(const struct rl_strv *sv, const char *name);
+void rl_strv_free(struct rl_strv *sv);
+
+#endif

@@ -1,0 +1,107 @@
+/* The tool table and what the tool modules share. */
+#include "tool.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct rl_tool *rl_tool_get(enum rl_tool_id id)
+{
+    switch (id) {
+    case RL_TOOL_TSAN:
+        return &rl_tool_tsan;
+    case RL_TOOL_HELGRIND:
+        return &rl_tool_helgrind;
+    case RL_TOOL_DRD:
+        return &rl_tool_drd;
+    default:
+        return NULL;
+    }
+}
+
+static int by_pid(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+int rl_tool_logs(const char *dir, const char *prefix, const char *suffix, int *pids, int max)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t plen = strlen(prefix), slen = strlen(suffix);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        size_t len = strlen(e->d_name);
+        if (len <= plen + slen || strncmp(e->d_name, prefix, plen) != 0 ||
+            strcmp(e->d_name + len - slen, suffix) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + plen, &end, 10);
+        if (end != e->d_name + len - slen || pid <= 0)
+            continue;
+        pids[n++] = (int)pid;
+    }
+    closedir(d);
+    qsort(pids, (size_t)n, sizeof pids[0], by_pid);
+    return n;
+}
+
+void rl_tool_sink(void *reports, struct rl_report *r)
+{
+    rl_reports_add(reports, r);
+}
+
+void rl_tool_failure(struct rl_reports *rs, const char *fmt, ...)
+{
+    struct rl_report r = {.kind = RL_KIND_UNCLASSIFIED};
+    snprintf(r.tool_kind, sizeof r.tool_kind, "racelab");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r.headline, sizeof r.headline, fmt, ap);
+    va_end(ap);
+    rl_reports_add(rs, &r);
+}
+
+int rl_file_contains(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t nlen = strlen(needle);
+    char buf[65536 + 256];
+    size_t keep = 0, n;
+    int found = 0;
+    while (!found && (n = fread(buf + keep, 1, 65536, f)) > 0) {
+        size_t len = keep + n;
+        found = memmem(buf, len, needle, nlen) != NULL;
+        keep = len < nlen - 1 ? len : nlen - 1;
+        memmove(buf, buf + len - keep, keep);
+    }
+    fclose(f);
+    return found;
+}
+
+int rl_which(const char *name, char *out, size_t size)
+{
+    if (strchr(name, '/')) {
+        snprintf(out, size, "%s", name);
+        return access(name, X_OK);
+    }
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        size_t len = strcspn(path, ":");
+        snprintf(out, size, "%.*s/%s", (int)len, path, name);
+        if (len && access(out, X_OK) == 0)
+            return 0;
+        path += len + (path[len] == ':');
+    }
+    return -1;
+}

@@ -1,0 +1,50 @@
+/* One interface per tool: how to launch a program under it, and how to read what it left.
+ * Adding a tool is one file and one entry in rl_tool_get(). */
+#ifndef RACELAB_TOOL_H
+#define RACELAB_TOOL_H
+
+#include "kinds.h"
+#include "report.h"
+#include "strv.h"
+
+#include <stddef.h>
+
+struct rl_tool_run {
+    const char *dir;          /* the run's temporary directory: logs go here */
+    char *const *program;     /* the program's argv */
+    const char *case_path;    /* the case file, for cited lines; NULL for a bare program */
+    int killed;               /* racelab killed the run: logs may be cut short */
+};
+
+struct rl_tool {
+    enum rl_tool_id id;
+    /* Writes the tool's name and version. Returns 0, RL_EXIT_SKIP when the tool is not
+     * installed, or RL_EXIT_USAGE when the program cannot be run under it (with why). */
+    int (*probe)(char *const *program, char *version, size_t size, char *why, size_t whysize);
+    /* The command line (appended to argv) and the environment entries to set. */
+    int (*command)(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env);
+    /* Reads every log the run left into reports. A log that shows the tool itself failed
+     * becomes an unclassified report, so the verdict fails rather than passes. */
+    int (*collect)(const struct rl_tool_run *tr, struct rl_reports *rs);
+};
+
+/* racelab's exit statuses (CTest: SKIP_RETURN_CODE 77). */
+enum { RL_EXIT_PASS = 0, RL_EXIT_FAIL = 1, RL_EXIT_USAGE = 2, RL_EXIT_SKIP = 77 };
+
+/* NULL for the daemon checker, which is not a launcher. */
+const struct rl_tool *rl_tool_get(enum rl_tool_id id);
+
+extern const struct rl_tool rl_tool_tsan, rl_tool_helgrind, rl_tool_drd;
+
+/* Shared by the tools: the files in dir named prefix<pid>suffix, sorted by pid. */
+int rl_tool_logs(const char *dir, const char *prefix, const char *suffix, int *pids, int max);
+/* Whether a file contains a byte string (e.g. a symbol name in a binary). */
+int rl_file_contains(const char *path, const char *needle);
+/* Finds an executable in PATH; writes its path. */
+int rl_which(const char *name, char *out, size_t size);
+/* The sink that adds a parser's reports to an rl_reports. */
+void rl_tool_sink(void *reports, struct rl_report *r);
+/* A report of the tool's own failure (unclassified: it always fails the verdict). */
+void rl_tool_failure(struct rl_reports *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

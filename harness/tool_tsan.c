@@ -1,0 +1,95 @@
+/* ThreadSanitizer: the program is its own tool (built with -fsanitize=thread). Every process
+ * writes its reports to log_path.<pid>; the program's exit status is never overridden. */
+#include "tool.h"
+#include "tsanlog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The compiler that built the binary, from its .comment section ("clang version 14.0.6",
+ * "GCC: (Debian 12.2.0-14) 12.2.0"); clang binaries carry GCC's line too, from crt files. */
+static void compiler_of(const char *bin, char *out, size_t size)
+{
+    FILE *f = fopen(bin, "rb");
+    snprintf(out, size, "unknown compiler");
+    if (!f)
+        return;
+    static char buf[1 << 20];
+    char gcc[64] = "", clang[64] = "";
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
+        buf[n] = '\0';
+        for (char *p = buf; p < buf + n; p += strlen(p) + 1) {
+            const char *v = strstr(p, "clang version ");
+            if (!clang[0] && v)
+                snprintf(clang, sizeof clang, "clang %.*s", (int)strcspn(v + 14, " "), v + 14);
+            else if (!gcc[0] && strncmp(p, "GCC: (", 6) == 0 && (v = strrchr(p, ' ')))
+                snprintf(gcc, sizeof gcc, "gcc %.40s", v + 1);
+        }
+    }
+    fclose(f);
+    if (clang[0]) {
+        snprintf(out, size, "%s", clang);
+    } else if (gcc[0]) {
+        snprintf(out, size, "%s", gcc);
+    }
+}
+
+static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
+{
+    char bin[4096];
+    if (rl_which(program[0], bin, sizeof bin) != 0) {
+        snprintf(why, whysize, "%s: no such executable", program[0]);
+        return RL_EXIT_USAGE;
+    }
+    if (!rl_file_contains(bin, "__tsan_init")) {
+        snprintf(why, whysize,
+                 "%s is not built with -fsanitize=thread; build it so for --tool tsan", bin);
+        return RL_EXIT_USAGE;
+    }
+    char compiler[96];
+    compiler_of(bin, compiler, sizeof compiler);
+    snprintf(version, size, "ThreadSanitizer (%s)", compiler);
+    return 0;
+}
+
+static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env)
+{
+    for (char *const *a = tr->program; *a; a++)
+        if (rl_strv_addf(argv, "%s", *a) < 0)
+            return -1;
+    /* The caller's options first, so that ours win where they overlap: reports must go to
+     * files, and the exit status must stay the program's. */
+    const char *inherited = rl_strv_getenv(env, "TSAN_OPTIONS");
+    char options[8192];
+    snprintf(options, sizeof options,
+             "%s%slog_path=%s/tsan exitcode=0 atexit_sleep_ms=0 second_deadlock_stack=1",
+             inherited ? inherited : "", inherited && *inherited ? " " : "", tr->dir);
+    return rl_strv_setenv(env, "TSAN_OPTIONS", options);
+}
+
+static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
+{
+    int pids[1024];
+    int n = rl_tool_logs(tr->dir, "tsan.", "", pids, 1024);
+    for (int i = 0; i < n; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/tsan.%d", tr->dir, pids[i]);
+        if (rl_tsan_parse_file(path, tr->case_path, pids[i], rl_tool_sink, rs) < 0)
+            rl_tool_failure(rs, "cannot read %s: %s", path, strerror(errno));
+    }
+    /* Flag problems are printed before log_path applies: they land on stderr. */
+    char err[4200];
+    snprintf(err, sizeof err, "%s/stderr", tr->dir);
+    if (rl_file_contains(err, "ThreadSanitizer: unrecognized flag") ||
+        rl_file_contains(err, "unrecognized flag(s)"))
+        rl_tool_failure(rs, "TSAN_OPTIONS has an option ThreadSanitizer does not know (see the "
+                            "program's stderr)");
+    if (rl_file_contains(err, "FATAL: ThreadSanitizer"))
+        rl_tool_failure(rs, "ThreadSanitizer failed to start (FATAL on the program's stderr)");
+    return 0;
+}
+
+const struct rl_tool rl_tool_tsan = {RL_TOOL_TSAN, probe, command, collect};

@@ -1,0 +1,170 @@
+/* The TSan log parser. A report looks like:
+ *
+ *   WARNING: ThreadSanitizer: data race (pid=1991)
+ *     Read of size 4 at 0x... by thread T2:
+ *       #0 w /tmp/r.c:4 (r_gcc+0x11cf)           gcc: file:line
+ *       #0 w /tmp/r.c:4:65 (r_clang+0xd01a1) ... clang: file:line:col
+ *   SUMMARY: ThreadSanitizer: data race /tmp/r.c:4 in w
+ *
+ * The headline decides the kind; SUMMARY differs between runtimes and is not used. */
+#include "tsanlog.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char warning_prefix[] = "WARNING: ThreadSanitizer: ";
+static const char fork_text[] = "starting new threads after multi-threaded fork is not supported";
+
+void rl_tsan_init(struct rl_tsan_parser *p, const char *case_path, int pid, rl_report_sink sink,
+                  void *ctx)
+{
+    memset(p, 0, sizeof *p);
+    p->case_path = case_path;
+    p->pid = pid;
+    p->sink = sink;
+    p->ctx = ctx;
+}
+
+static void flush(struct rl_tsan_parser *p)
+{
+    if (!p->open)
+        return;
+    p->open = 0;
+    p->sink(p->ctx, &p->cur);
+    free(p->cur.excerpt);
+    memset(&p->cur, 0, sizeof p->cur);
+}
+
+static void start(struct rl_tsan_parser *p, const char *headline, enum rl_kind kind,
+                  const char *line)
+{
+    flush(p);
+    p->open = 1;
+    p->cur.kind = kind;
+    p->cur.pid = p->pid;
+    snprintf(p->cur.tool_kind, sizeof p->cur.tool_kind, "tsan");
+    snprintf(p->cur.headline, sizeof p->cur.headline, "%s", headline);
+    rl_excerpt_append(&p->cur.excerpt, line);
+}
+
+static int all_digits(const char *s)
+{
+    return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+/* "path:line" or "path:line:col": cuts tok down to the path and returns the line, or 0. */
+static long split_location(char *tok)
+{
+    char *last = strrchr(tok, ':');
+    if (!last || !all_digits(last + 1))
+        return 0;
+    *last = '\0';
+    char *before = strrchr(tok, ':');
+    if (before && all_digits(before + 1)) {
+        *before = '\0';
+        return strtol(before + 1, NULL, 10);
+    }
+    return strtol(last + 1, NULL, 10);
+}
+
+/* "#3 fn path/file.c:12:5 (module+0x1f)": the first path:line token after the number. */
+static void frame(struct rl_tsan_parser *p, const char *s)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    strtok_r(buf, " \t", &save); /* "#N" */
+    for (char *tok = strtok_r(NULL, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+        if (tok[0] == '(')
+            break;
+        long line = split_location(tok);
+        if (line > 0) {
+            rl_report_add_frame(&p->cur, tok, (int)line, p->case_path);
+            return;
+        }
+    }
+}
+
+void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
+{
+    const char *w = strstr(line, warning_prefix);
+    if (w == line) {
+        char headline[256];
+        snprintf(headline, sizeof headline, "%s", line + sizeof warning_prefix - 1);
+        char *pid = strstr(headline, " (pid=");
+        if (pid)
+            *pid = '\0';
+        start(p, headline, rl_kind_from_tsan(headline), line);
+        return;
+    }
+    if (strstr(line, "ThreadSanitizer: ") && strstr(line, fork_text)) {
+        start(p, fork_text, RL_KIND_FORK_THREADS, line);
+        flush(p);
+        return;
+    }
+    /* "==123==ERROR: ThreadSanitizer: SEGV on unknown address 0x0 (pc ...)" */
+    const char *e = strstr(line, "ERROR: ThreadSanitizer: ");
+    if (e) {
+        char headline[256];
+        snprintf(headline, sizeof headline, "%s", e + 24);
+        char *cut = strstr(headline, " 0x");
+        if (!cut)
+            cut = strstr(headline, " (");
+        if (cut)
+            *cut = '\0';
+        start(p, headline, rl_kind_from_tsan(headline), line);
+        return;
+    }
+    /* The runtime itself failed ("FATAL: ThreadSanitizer: unexpected memory mapping"), or did
+     * not understand TSAN_OPTIONS: never a verdict about the program. */
+    if (strstr(line, "FATAL: ThreadSanitizer") || strstr(line, "unrecognized flag")) {
+        start(p, line, RL_KIND_UNCLASSIFIED, line);
+        flush(p);
+        return;
+    }
+    if (!p->open)
+        return;
+    if (strncmp(line, "SUMMARY: ThreadSanitizer", 24) == 0) {
+        rl_excerpt_append(&p->cur.excerpt, line);
+        flush(p);
+        return;
+    }
+    rl_excerpt_append(&p->cur.excerpt, line);
+    const char *s = line;
+    while (*s == ' ')
+        s++;
+    if (s[0] == '#' && isdigit((unsigned char)s[1]))
+        frame(p, s);
+}
+
+void rl_tsan_finish(struct rl_tsan_parser *p)
+{
+    flush(p);
+}
+
+int rl_tsan_parse_file(const char *path, const char *case_path, int pid, rl_report_sink sink,
+                       void *ctx)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    struct rl_tsan_parser p;
+    rl_tsan_init(&p, case_path, pid, sink, ctx);
+    char line[4096];
+    int skipping = 0; /* the rest of an over-long line */
+    while (fgets(line, sizeof line, f)) {
+        size_t n = strlen(line);
+        int whole = n > 0 && line[n - 1] == '\n';
+        if (whole)
+            line[--n] = '\0';
+        if (!skipping)
+            rl_tsan_line(&p, line);
+        skipping = !whole && !feof(f);
+    }
+    rl_tsan_finish(&p);
+    fclose(f);
+    return 0;
+}

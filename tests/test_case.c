@@ -1,0 +1,201 @@
+/* The case-header parser: good headers, every kind of bad one, and markers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "case.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char good[] = "/* racelab-case\n"
+                           " * concept: race\n"
+                           " * variant: broken\n"
+                           " * twin: counter_mutex\n"
+                           " * title: Two threads increment a shared counter\n"
+                           " * lesson: counter++ is a load, an add and a store;\n"
+                           " *   two threads interleave them.\n"
+                           " * timeout: 7\n"
+                           " * expect tsan: data-race\n"
+                           " * expect helgrind: data-race, held-lock-exit -- Helgrind sees more.\n"
+                           " * expect drd: clean -- DRD misses it.\n"
+                           " */\n"
+                           "#include <pthread.h>\n"
+                           "int counter;\n"
+                           "void f(void) { counter++; /* racelab: data-race */ }\n"
+                           "void g(void) { counter--; // racelab: data-race\n"
+                           "}\n"
+                           "void h(void) { /* racelab: held-lock-exit */ }\n";
+
+static int parse(const char *text, struct rl_case *c, char *err)
+{
+    return rl_case_parse("cases/race/counter_unlocked.c", text, strlen(text), c, err, 512);
+}
+
+static void good_header(void **state)
+{
+    (void)state;
+    struct rl_case c;
+    char err[512];
+    assert_int_equal(parse(good, &c, err), 0);
+    assert_string_equal(c.concept, "race");
+    assert_string_equal(c.name, "counter_unlocked");
+    assert_string_equal(c.variant, "broken");
+    assert_string_equal(c.twin, "counter_mutex");
+    assert_string_equal(c.lesson, "counter++ is a load, an add and a store; two threads interleave them.");
+    assert_int_equal(c.timeout, 7);
+    assert_int_equal(c.expect[RL_TOOL_TSAN].kinds, RL_KINDSET(RL_KIND_DATA_RACE));
+    assert_int_equal(c.expect[RL_TOOL_HELGRIND].kinds,
+                     RL_KINDSET(RL_KIND_DATA_RACE) | RL_KINDSET(RL_KIND_HELD_LOCK_EXIT));
+    assert_string_equal(c.expect[RL_TOOL_HELGRIND].note, "Helgrind sees more.");
+    assert_int_equal(c.expect[RL_TOOL_DRD].kinds, 0);
+    assert_string_equal(c.expect[RL_TOOL_DRD].note, "DRD misses it.");
+    assert_false(rl_case_has_tool(&c, RL_TOOL_DAEMON));
+    assert_int_equal(c.nmarkers, 3);
+    assert_true(rl_case_line_marked(&c, 15, RL_KIND_DATA_RACE));
+    assert_true(rl_case_line_marked(&c, 16, RL_KIND_DATA_RACE));
+    assert_true(rl_case_line_marked(&c, 18, RL_KIND_HELD_LOCK_EXIT));
+    assert_false(rl_case_line_marked(&c, 15, RL_KIND_HELD_LOCK_EXIT));
+    rl_case_free(&c);
+}
+
+static void default_timeout(void **state)
+{
+    (void)state;
+    struct rl_case c;
+    char err[512], text[2048];
+    snprintf(text, sizeof text, "%s", good);
+    char *t = strstr(text, " * timeout: 7\n");
+    memmove(t, t + 14, strlen(t + 14) + 1);
+    assert_int_equal(parse(text, &c, err), 0);
+    assert_int_equal(c.timeout, RL_CASE_TIMEOUT_DEFAULT);
+    rl_case_free(&c);
+}
+
+/* Replaces the first occurrence of `from` in the good header and expects an error that names
+ * the file and the line, and says `why`. */
+static void expect_error(const char *from, const char *to, int line, const char *why)
+{
+    char text[4096], err[512];
+    const char *at = strstr(good, from);
+    assert_non_null(at);
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+    struct rl_case c;
+    int rc = parse(text, &c, err);
+    if (rc == 0) {
+        rl_case_free(&c);
+        fail_msg("accepted a header with '%s' replaced by '%s'", from, to);
+    }
+    char where[128];
+    snprintf(where, sizeof where, "cases/race/counter_unlocked.c:%d: ", line);
+    if (strncmp(err, where, strlen(where)) != 0 || !strstr(err, why))
+        fail_msg("error '%s' lacks '%s' or '%s'", err, where, why);
+}
+
+static void bad_headers(void **state)
+{
+    (void)state;
+    expect_error(" * concept: race\n", "", 1, "lacks required key 'concept'");
+    expect_error(" * title: Two threads increment a shared counter\n", "", 1,
+                 "lacks required key 'title'");
+    expect_error(" * expect drd: clean -- DRD misses it.\n", "", 1, "lacks 'expect drd:'");
+    expect_error("expect tsan", "expect memcheck", 9, "unknown tool 'memcheck'");
+    expect_error("expect tsan: data-race", "expect tsan: data-rice", 9, "unknown kind 'data-rice'");
+    expect_error("expect tsan: data-race", "expect tsan: held-lock-exit", 9,
+                 "tsan never reports 'held-lock-exit'");
+    expect_error("expect tsan: data-race", "expect tsan: clean, data-race", 9,
+                 "'clean' cannot be combined");
+    expect_error("expect tsan: data-race", "expect tsan: data-race, data-race", 9, "listed twice");
+    expect_error("expect tsan: data-race", "expect tsan:", 9, "empty");
+    expect_error("variant: broken", "variant: buggy", 3, "variant must be");
+    expect_error("concept: race", "concept: mutex", 2, "does not match the case's folder 'race'");
+    expect_error("concept: race", "concept: memory", 2, "unknown concept 'memory'");
+    expect_error("timeout: 7", "timeout: 7s", 8, "timeout must be whole seconds");
+    expect_error("timeout: 7", "timeout: 0", 8, "timeout must be whole seconds");
+    expect_error(" * title:", " * colour: red\n * title:", 5, "unknown key 'colour'");
+    expect_error(" * title:", " * concept: race\n * title:", 5, "duplicate key 'concept'");
+    expect_error(" * title:", " * just words\n * title:", 5, "expected 'key: value'");
+    expect_error("twin: counter_mutex", "twin: counter_unlocked", 4, "twin must name another");
+    expect_error("/* racelab: held-lock-exit */", "/* racelab: lock-order */", 18,
+                 "marker kind 'lock-order' is expected by no tool");
+    expect_error("/* racelab: held-lock-exit */", "/* racelab: nonsense */", 18,
+                 "marker names unknown kind 'nonsense'");
+    expect_error("// racelab: data-race", "// racelab:", 16, "without a kind");
+    expect_error("/* racelab-case", "/* a comment", 1, "must start with 'racelab-case'");
+    expect_error("/* racelab-case", "int x;\n/* racelab-case", 1, "must start with a '/* racelab-case'");
+    expect_error(" */\n#include", "\n#include", 13, "expected 'key: value', found '#include");
+    char unclosed[1024];
+    snprintf(unclosed, sizeof unclosed, "%.*s", (int)(strstr(good, " */") - good), good);
+    struct rl_case c;
+    char err[512];
+    assert_int_equal(parse(unclosed, &c, err), -1);
+    assert_non_null(strstr(err, "never closed with '*/'"));
+    expect_error(" * expect drd:", " * expect daemon: clean\n * expect drd:", 11,
+                 "'expect daemon:' belongs to daemon cases only");
+}
+
+static void twin_must_exist(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/racelab-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[128], file[256], twin[256];
+    snprintf(sub, sizeof sub, "%s/race", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(file, sizeof file, "%s/counter_unlocked.c", sub);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs(good, f);
+    fclose(f);
+    struct rl_case c;
+    char err[512];
+    assert_int_equal(rl_case_load(file, &c, 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, ":4: twin 'counter_mutex' does not exist"));
+    snprintf(twin, sizeof twin, "%s/counter_mutex.c", sub);
+    f = fopen(twin, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(rl_case_load(file, &c, 1, err, sizeof err), 0);
+    rl_case_free(&c);
+    unlink(twin);
+    unlink(file);
+    rmdir(sub);
+    rmdir(dir);
+    assert_int_equal(rl_case_load("/nonexistent/x.c", &c, 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/x.c: cannot open case file"));
+}
+
+static void daemon_cases_need_daemon_expectation(void **state)
+{
+    (void)state;
+    char err[512];
+    const char *hdr = "/* racelab-case\n * concept: daemon\n * variant: correct\n * title: t\n"
+                      " * lesson: l\n * expect tsan: clean\n * expect helgrind: clean\n"
+                      " * expect drd: clean\n */\n";
+    struct rl_case c;
+    assert_int_equal(rl_case_parse("cases/daemon/d.c", hdr, strlen(hdr), &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "lacks 'expect daemon:'"));
+    const char *ok = "/* racelab-case\n * concept: daemon\n * variant: correct\n * title: t\n"
+                     " * lesson: l\n * expect tsan: clean\n * expect helgrind: clean\n"
+                     " * expect drd: clean\n * expect daemon: cwd, pidfile\n */\n";
+    assert_int_equal(rl_case_parse("cases/daemon/d.c", ok, strlen(ok), &c, err, sizeof err), 0);
+    assert_int_equal(c.expect[RL_TOOL_DAEMON].kinds, RL_KINDSET(RL_KIND_CWD) | RL_KINDSET(RL_KIND_PIDFILE));
+    rl_case_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(good_header),
+        cmocka_unit_test(default_timeout),
+        cmocka_unit_test(bad_headers),
+        cmocka_unit_test(twin_must_exist),
+        cmocka_unit_test(daemon_cases_need_daemon_expectation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,194 @@
+/* The runner on tiny real programs (sh, sleep, cat): exit statuses, crashes, hangs found early
+ * or at the deadline, double forks, and nothing left behind, with and without a PID
+ * namespace. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "proc.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/racelab-proc-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void start(struct rl_run *r, const char *script, int no_namespace)
+{
+    char *argv[] = {"sh", "-c", (char *)script, NULL};
+    char out[128], err[128], why[256];
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(err, sizeof err, "%s/err", dir);
+    struct rl_spawn sp = {argv, environ, dir, out, err, 0, -1, no_namespace};
+    if (rl_run_start(r, &sp, why, sizeof why) != 0)
+        fail_msg("start: %s", why);
+}
+
+/* Whether any process on the machine still carries the marker in its command line. */
+static int alive(const char *marker)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ps -eo args | grep -v grep | grep -q -- '%s'", marker);
+    return system(cmd) == 0;
+}
+
+static void exit_status(void **state)
+{
+    (void)state;
+    struct rl_run r;
+    start(&r, "exit 3", 0);
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 10, 0.5), RL_WAIT_DONE);
+    assert_true(r.main_done);
+    assert_true(WIFEXITED(r.main_status));
+    assert_int_equal(WEXITSTATUS(r.main_status), 3);
+    assert_false(r.crashed);
+    rl_run_kill(&r);
+}
+
+static void crash_is_seen(void **state)
+{
+    (void)state;
+    struct rl_run r;
+    start(&r, "kill -SEGV $$", 0);
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 10, 0.5), RL_WAIT_DONE);
+    assert_true(r.crashed);
+    assert_int_equal(r.crash_signal, SIGSEGV);
+    assert_true(WIFSIGNALED(r.main_status));
+    rl_run_kill(&r);
+}
+
+static void cannot_exec(void **state)
+{
+    (void)state;
+    char *argv[] = {"/nonexistent/program", NULL};
+    char out[128], err[128], why[256];
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(err, sizeof err, "%s/err", dir);
+    struct rl_spawn sp = {argv, environ, dir, out, err, 0, -1, 0};
+    struct rl_run r;
+    assert_int_equal(rl_run_start(&r, &sp, why, sizeof why), -1);
+    assert_non_null(strstr(why, "cannot run /nonexistent/program: No such file or directory"));
+}
+
+/* A reader of a FIFO nobody opens waits in the kernel with no timeout: a deadlock, found
+ * long before the deadline. */
+static void hang_found_early(void **state)
+{
+    (void)state;
+    struct rl_run r;
+    start(&r, "mkfifo fifo && exec cat fifo # racelab-test-hang", 0);
+    double t0 = rl_now();
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, t0 + 20, 0.5), RL_WAIT_HUNG);
+    assert_true(rl_now() - t0 < 5);
+    assert_true(rl_run_all_blocked(&r));
+    char where[1024];
+    rl_run_describe(&r, where, sizeof where);
+    assert_non_null(strstr(where, "in openat (no timeout)"));
+    rl_run_kill(&r);
+    assert_false(alive("racelab-test-hang"));
+}
+
+/* A sleeper will wake by itself: no early verdict, the deadline decides. */
+static void sleeper_runs_to_deadline(void **state)
+{
+    (void)state;
+    struct rl_run r;
+    start(&r, "exec sleep 30", 0);
+    double t0 = rl_now();
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, t0 + 1.0, 0.3), RL_WAIT_DEADLINE);
+    assert_true(rl_now() - t0 >= 1.0);
+    assert_true(rl_run_all_blocked(&r));
+    rl_run_kill(&r);
+}
+
+static void double_fork_leaves_nothing(int no_namespace)
+{
+    struct rl_run r;
+    start(&r, "(sh -c 'sleep 30 # racelab-test-orphan' &) ; exit 0", no_namespace);
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_MAIN_EXITS, rl_now() + 10, 0), RL_WAIT_DONE);
+    /* The grandchild outlived its parent and is still part of the run. */
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 0.5, 0), RL_WAIT_DEADLINE);
+    pid_t pids[8];
+    assert_true(rl_run_pids(&r, pids, 8) >= 1);
+    assert_true(alive("racelab-test-orphan"));
+    rl_run_kill(&r);
+    assert_false(alive("racelab-test-orphan"));
+    assert_int_equal(rl_run_pids(&r, pids, 8), 0);
+}
+
+static void double_fork_namespace(void **state)
+{
+    (void)state;
+    double_fork_leaves_nothing(0);
+}
+
+static void double_fork_fallback(void **state)
+{
+    (void)state;
+    double_fork_leaves_nothing(1);
+}
+
+/* A pid from inside the run (e.g. a pidfile) reaches the right process. */
+static void signal_by_program_pid(void **state)
+{
+    (void)state;
+    struct rl_run r;
+    start(&r, "echo $$ > pid; exec sleep 30", 0);
+    char path[128];
+    snprintf(path, sizeof path, "%s/pid", dir);
+    pid_t pid = 0;
+    for (int i = 0; i < 200 && pid == 0; i++) {
+        FILE *f = fopen(path, "r");
+        if (f) {
+            if (fscanf(f, "%d", &pid) != 1)
+                pid = 0;
+            fclose(f);
+        }
+        if (!pid)
+            usleep(10000);
+    }
+    assert_true(pid > 0);
+    assert_int_equal(rl_run_signal(&r, pid, SIGTERM), 0);
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 10, 0), RL_WAIT_DONE);
+    assert_true(WIFSIGNALED(r.main_status));
+    assert_false(r.crashed); /* racelab sent it */
+    assert_int_equal(rl_run_signal(&r, 999999, SIGTERM), -1);
+    rl_run_kill(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exit_status),
+        cmocka_unit_test(crash_is_seen),
+        cmocka_unit_test(cannot_exec),
+        cmocka_unit_test(hang_found_early),
+        cmocka_unit_test(sleeper_runs_to_deadline),
+        cmocka_unit_test(double_fork_namespace),
+        cmocka_unit_test(double_fork_fallback),
+        cmocka_unit_test(signal_by_program_pid),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,160 @@
+/* The ThreadSanitizer log parser on real logs from gcc 12 and clang 14 (ci/capture-fixtures),
+ * and on the lines a killed or failing run leaves. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tool.h"
+#include "tsanlog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SRC "/tmp/racelab-fixtures/"
+
+static struct rl_reports parse(const char *fixture, const char *case_path)
+{
+    struct rl_reports rs = {0};
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", FIXTURES, fixture);
+    assert_int_equal(rl_tsan_parse_file(path, case_path, 42, rl_tool_sink, &rs), 0);
+    return rs;
+}
+
+static int has_line(const struct rl_report *r, int line)
+{
+    for (int i = 0; i < r->nlines; i++)
+        if (r->lines[i] == line)
+            return 1;
+    return 0;
+}
+
+static void race_both_compilers(void **state)
+{
+    (void)state;
+    const char *logs[] = {"tsan-gcc-race.0.log", "tsan-clang-race.0.log"};
+    for (int i = 0; i < 2; i++) {
+        struct rl_reports rs = parse(logs[i], SRC "race.c");
+        assert_int_equal(rs.n, 1);
+        assert_int_equal(rs.v[0].kind, RL_KIND_DATA_RACE);
+        assert_string_equal(rs.v[0].headline, "data race");
+        assert_int_equal(rs.v[0].pid, 42);
+        /* counter++ in its loop: gcc -O1 puts the access on the loop's line (10), clang on the
+         * statement's (11). Markers in cases must allow for both. */
+        assert_true(has_line(&rs.v[0], i == 0 ? 10 : 11));
+        assert_true(has_line(&rs.v[0], 18) || has_line(&rs.v[0], 19)); /* pthread_create */
+        assert_non_null(rs.v[0].excerpt);
+        assert_non_null(strstr(rs.v[0].excerpt, "SUMMARY: ThreadSanitizer"));
+        rl_reports_free(&rs);
+    }
+}
+
+static void other_headlines(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *log, *src;
+        enum rl_kind kind;
+    } rows[] = {
+        {"tsan-gcc-lockorder.0.log", SRC "lockorder.c", RL_KIND_LOCK_ORDER},
+        {"tsan-clang-lockorder.0.log", SRC "lockorder.c", RL_KIND_LOCK_ORDER},
+        {"tsan-gcc-leak.0.log", SRC "leak.c", RL_KIND_THREAD_LEAK},
+        {"tsan-clang-leak.0.log", SRC "leak.c", RL_KIND_THREAD_LEAK},
+        {"tsan-gcc-misuse.0.log", SRC "misuse.c", RL_KIND_BAD_UNLOCK},
+        {"tsan-clang-misuse.0.log", SRC "misuse.c", RL_KIND_BAD_UNLOCK},
+        {"tsan-gcc-forkrace.0.log", SRC "forkrace.c", RL_KIND_DATA_RACE},
+        {"tsan-gcc-forkrace.1.log", SRC "forkrace.c", RL_KIND_DATA_RACE},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct rl_reports rs = parse(rows[i].log, rows[i].src);
+        assert_int_equal(rs.n, 1);
+        assert_int_equal(rs.v[0].kind, rows[i].kind);
+        assert_true(rs.v[0].nlines > 0);
+        rl_reports_free(&rs);
+    }
+    /* The misuse report points at the second unlock (line 19). */
+    struct rl_reports rs = parse("tsan-gcc-misuse.0.log", SRC "misuse.c");
+    assert_true(has_line(&rs.v[0], 19));
+    rl_reports_free(&rs);
+    /* Another file's frames are not the case's lines. */
+    rs = parse("tsan-gcc-race.0.log", SRC "other.c");
+    assert_int_equal(rs.v[0].nlines, 0);
+    assert_string_equal(rs.v[0].location, "race.c:10");
+    rl_reports_free(&rs);
+}
+
+static void feed(struct rl_reports *rs, const char *const *lines)
+{
+    struct rl_tsan_parser p;
+    rl_tsan_init(&p, "/src/x.c", 7, rl_tool_sink, rs);
+    for (; *lines; lines++)
+        rl_tsan_line(&p, *lines);
+    rl_tsan_finish(&p);
+}
+
+static void cut_short_and_special_lines(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    /* A report the kill cut before SUMMARY is still a report. */
+    const char *truncated[] = {"==================",
+                               "WARNING: ThreadSanitizer: data race (pid=7)",
+                               "  Write of size 4 at 0x1 by thread T1:",
+                               "    #0 f /src/x.c:12:3 (x+0x1)", NULL};
+    feed(&rs, truncated);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.v[0].kind, RL_KIND_DATA_RACE);
+    assert_int_equal(rs.v[0].lines[0], 12);
+    rl_reports_free(&rs);
+
+    const char *special[] = {
+        "ThreadSanitizer: starting new threads after multi-threaded fork is not supported. Dying "
+        "(set die_after_fork=0 to override)",
+        "FATAL: ThreadSanitizer: unexpected memory mapping 0x7f-0x8f",
+        "WARNING: ThreadSanitizer: a headline from the future (pid=7)",
+        "SUMMARY: ThreadSanitizer: a headline from the future",
+        "==7==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 T7)",
+        "    #0 main /src/x.c:30 (x+0x1)",
+        NULL};
+    feed(&rs, special);
+    assert_int_equal(rs.n, 4);
+    assert_int_equal(rs.v[0].kind, RL_KIND_FORK_THREADS);
+    assert_int_equal(rs.v[1].kind, RL_KIND_UNCLASSIFIED);
+    assert_non_null(strstr(rs.v[1].headline, "FATAL"));
+    assert_int_equal(rs.v[2].kind, RL_KIND_UNCLASSIFIED);
+    assert_string_equal(rs.v[2].headline, "a headline from the future");
+    assert_int_equal(rs.v[3].kind, RL_KIND_CRASH);
+    assert_string_equal(rs.v[3].headline, "SEGV on unknown address");
+    assert_int_equal(rs.v[3].lines[0], 30);
+    rl_reports_free(&rs);
+
+    /* Frames without a location, odd tokens, and lines outside a report. */
+    const char *odd[] = {"    #0 f /src/x.c:12 (x+0x1)", "WARNING: ThreadSanitizer: data race (pid=7)",
+                         "    #0 <null> <null> (x+0x1)", "    #1 f :12:3 (x+0x1)",
+                         "    #2 f /src/x.c:notanumber (x+0x1)", "    #", NULL};
+    feed(&rs, odd);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.v[0].nlines, 0);
+    rl_reports_free(&rs);
+}
+
+static void missing_file(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    assert_int_equal(rl_tsan_parse_file("/nonexistent/tsan.1", NULL, 1, rl_tool_sink, &rs), -1);
+    assert_int_equal(rs.n, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(race_both_compilers),
+        cmocka_unit_test(other_headlines),
+        cmocka_unit_test(cut_short_and_special_lines),
+        cmocka_unit_test(missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,208 @@
+/* The Valgrind XML reader on real Helgrind and DRD output (ci/capture-fixtures): whole files,
+ * a file cut short by a kill, one file per process, and input that is not Valgrind's XML. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tool.h"
+#include "vgxml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SRC "/tmp/racelab-fixtures/"
+
+static struct rl_reports parse(const char *fixture, enum rl_tool_id tool, const char *src,
+                               struct rl_vgxml_result *res)
+{
+    struct rl_reports rs = {0};
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", FIXTURES, fixture);
+    assert_int_equal(rl_vgxml_parse_file(path, tool, src, rl_tool_sink, &rs, res), 0);
+    return rs;
+}
+
+static int has_line(const struct rl_report *r, int line)
+{
+    for (int i = 0; i < r->nlines; i++)
+        if (r->lines[i] == line)
+            return 1;
+    return 0;
+}
+
+static void helgrind_and_drd_race(void **state)
+{
+    (void)state;
+    struct rl_vgxml_result res;
+    struct rl_reports rs = parse("helgrind-race.0.xml", RL_TOOL_HELGRIND, SRC "race.c", &res);
+    assert_true(res.complete);
+    assert_true(res.finished);
+    assert_false(res.malformed);
+    assert_true(res.pid > 0);
+    assert_true(rs.n >= 1);
+    for (size_t i = 0; i < rs.n; i++) {
+        assert_int_equal(rs.v[i].kind, RL_KIND_DATA_RACE);
+        assert_string_equal(rs.v[i].tool_kind, "Race");
+        assert_true(has_line(&rs.v[i], 10));
+        assert_int_equal(rs.v[i].pid, res.pid);
+    }
+    assert_non_null(strstr(rs.v[0].headline, "Possible data race"));
+    assert_non_null(strstr(rs.v[0].excerpt, "at work (race.c:10)"));
+    rl_reports_free(&rs);
+
+    rs = parse("drd-race.0.xml", RL_TOOL_DRD, SRC "race.c", &res);
+    assert_true(res.complete);
+    assert_true(rs.n >= 1);
+    assert_int_equal(rs.v[0].kind, RL_KIND_DATA_RACE);
+    assert_string_equal(rs.v[0].tool_kind, "ConflictingAccess");
+    assert_true(has_line(&rs.v[0], 10));
+    rl_reports_free(&rs);
+}
+
+static void misuse_kinds(void **state)
+{
+    (void)state;
+    struct rl_vgxml_result res;
+    struct rl_reports rs = parse("helgrind-misuse.0.xml", RL_TOOL_HELGRIND, SRC "misuse.c", &res);
+    rl_kindset k = rl_reports_kinds(&rs);
+    assert_true(k & RL_KINDSET(RL_KIND_BAD_UNLOCK));
+    assert_true(k & RL_KINDSET(RL_KIND_DESTROY_LOCKED));
+    assert_true(k & RL_KINDSET(RL_KIND_HELD_LOCK_EXIT));
+    assert_false(k & RL_KINDSET(RL_KIND_UNCLASSIFIED));
+    rl_reports_free(&rs);
+    rs = parse("drd-misuse.0.xml", RL_TOOL_DRD, SRC "misuse.c", &res);
+    k = rl_reports_kinds(&rs);
+    assert_int_equal(k, RL_KINDSET(RL_KIND_BAD_UNLOCK) | RL_KINDSET(RL_KIND_DESTROY_LOCKED) |
+                            RL_KINDSET(RL_KIND_HELD_LOCK_EXIT));
+    rl_reports_free(&rs);
+    rs = parse("helgrind-lockorder.0.xml", RL_TOOL_HELGRIND, SRC "lockorder.c", &res);
+    assert_int_equal(rl_reports_kinds(&rs), RL_KINDSET(RL_KIND_LOCK_ORDER));
+    rl_reports_free(&rs);
+    /* DRD has no lock-order detector: its XML for the same program has no error. */
+    rs = parse("drd-lockorder.0.xml", RL_TOOL_DRD, SRC "lockorder.c", &res);
+    assert_int_equal(rs.n, 0);
+    assert_int_equal(res.errors, 0);
+    rl_reports_free(&rs);
+}
+
+static void truncated_by_kill(void **state)
+{
+    (void)state;
+    struct rl_vgxml_result res;
+    struct rl_reports rs = parse("helgrind-race-truncated.xml", RL_TOOL_HELGRIND, SRC "race.c", &res);
+    assert_false(res.complete);
+    assert_false(res.finished);
+    assert_false(res.malformed);
+    assert_int_equal(res.errors, 1); /* the first error was complete, the second cut */
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.v[0].kind, RL_KIND_DATA_RACE);
+    rl_reports_free(&rs);
+}
+
+static void one_file_per_process(void **state)
+{
+    (void)state;
+    const enum rl_tool_id tools[] = {RL_TOOL_HELGRIND, RL_TOOL_DRD};
+    const char *files[2][2] = {{"helgrind-forkrace.0.xml", "helgrind-forkrace.1.xml"},
+                               {"drd-forkrace.0.xml", "drd-forkrace.1.xml"}};
+    for (int t = 0; t < 2; t++) {
+        struct rl_vgxml_result a, b;
+        struct rl_reports ra = parse(files[t][0], tools[t], SRC "forkrace.c", &a);
+        struct rl_reports rb = parse(files[t][1], tools[t], SRC "forkrace.c", &b);
+        assert_int_not_equal(a.pid, b.pid);
+        assert_true(ra.n >= 1 && rb.n >= 1);
+        assert_int_equal(rl_reports_kinds(&ra), RL_KINDSET(RL_KIND_DATA_RACE));
+        assert_int_equal(rl_reports_kinds(&rb), RL_KINDSET(RL_KIND_DATA_RACE));
+        assert_int_equal(ra.v[0].pid, a.pid);
+        assert_int_equal(rb.v[0].pid, b.pid);
+        rl_reports_free(&ra);
+        rl_reports_free(&rb);
+    }
+}
+
+/* Feeding one byte at a time gives the same reports as a whole file. */
+static void byte_by_byte(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/helgrind-misuse.0.xml", FIXTURES);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    struct rl_reports rs = {0};
+    struct rl_vgxml *x = rl_vgxml_new(RL_TOOL_HELGRIND, SRC "misuse.c", rl_tool_sink, &rs);
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        char byte = (char)c;
+        assert_int_equal(rl_vgxml_feed(x, &byte, 1), 0);
+    }
+    fclose(f);
+    struct rl_vgxml_result res;
+    rl_vgxml_end(x, &res);
+    rl_vgxml_free(x);
+    assert_true(res.complete);
+    struct rl_vgxml_result whole;
+    struct rl_reports rw = parse("helgrind-misuse.0.xml", RL_TOOL_HELGRIND, SRC "misuse.c", &whole);
+    assert_int_equal(rs.n, rw.n);
+    assert_int_equal(rl_reports_kinds(&rs), rl_reports_kinds(&rw));
+    rl_reports_free(&rs);
+    rl_reports_free(&rw);
+}
+
+static struct rl_reports parse_text(const char *text, struct rl_vgxml_result *res)
+{
+    struct rl_reports rs = {0};
+    struct rl_vgxml *x = rl_vgxml_new(RL_TOOL_DRD, "/src/x.c", rl_tool_sink, &rs);
+    rl_vgxml_feed(x, text, strlen(text));
+    rl_vgxml_end(x, res);
+    rl_vgxml_free(x);
+    return rs;
+}
+
+static void unknown_and_malformed(void **state)
+{
+    (void)state;
+    struct rl_vgxml_result res;
+    const char *unknown = "<?xml version=\"1.0\"?>\n<valgrindoutput><pid>5</pid>"
+                          "<error><kind>BrandNewErr</kind><what>Something new</what>"
+                          "<stack><frame><fn>f</fn><dir>/src</dir><file>x.c</file><line>9</line>"
+                          "</frame></stack></error></valgrindoutput>";
+    struct rl_reports rs = parse_text(unknown, &res);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.v[0].kind, RL_KIND_UNCLASSIFIED);
+    assert_string_equal(rs.v[0].tool_kind, "BrandNewErr");
+    assert_string_equal(rs.v[0].headline, "Something new");
+    assert_int_equal(rs.v[0].lines[0], 9);
+    assert_int_equal(rs.v[0].pid, 5);
+    assert_true(res.complete);
+    rl_reports_free(&rs);
+
+    rs = parse_text("this is not XML at all <<<", &res);
+    assert_true(res.malformed);
+    assert_non_null(strstr(res.error, "line 1"));
+    assert_int_equal(rs.n, 0);
+    rl_reports_free(&rs);
+
+    rs = parse_text("<valgrindoutput><error><kind>Race</kind></wrong>", &res);
+    assert_true(res.malformed);
+    rl_reports_free(&rs);
+
+    struct rl_reports none = {0};
+    assert_int_equal(rl_vgxml_parse_file("/nonexistent.xml", RL_TOOL_DRD, NULL, rl_tool_sink,
+                                         &none, &res), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(helgrind_and_drd_race),
+        cmocka_unit_test(misuse_kinds),
+        cmocka_unit_test(truncated_by_kill),
+        cmocka_unit_test(one_file_per_process),
+        cmocka_unit_test(byte_by_byte),
+        cmocka_unit_test(unknown_and_malformed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
