@@ -87,6 +87,51 @@ static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
     return 0;
 }
 
+/* For the matrix scripts (ci/matrix), which run racelab through CTest: RACELAB_RESULTS names
+ * a file that gets one tab-separated line per run (tool, case, variant, expected, observed,
+ * PASS/FAIL, seconds); RACELAB_JSON_DIR a folder that gets the --json document of each case
+ * and tool. Lines are appended with O_APPEND, so parallel runs do not mix. */
+static int append_results(const struct rl_session *s)
+{
+    const char *results = getenv("RACELAB_RESULTS"), *json_dir = getenv("RACELAB_JSON_DIR");
+    char name[400];
+    if (s->c)
+        snprintf(name, sizeof name, "%s/%s", s->c->concept, s->c->name);
+    else
+        snprintf(name, sizeof name, "%s", s->program[0]);
+    if (results && *results) {
+        FILE *f = fopen(results, "a");
+        if (!f) {
+            fprintf(stderr, "racelab: cannot append to RACELAB_RESULTS=%s: %s\n", results,
+                    strerror(errno));
+            return -1;
+        }
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
+        for (int i = 0; i < s->nruns; i++) {
+            char expected[512], observed[512];
+            rl_kindset_format(s->runs[i].verdict.expected, expected, sizeof expected);
+            rl_kindset_format(s->runs[i].verdict.observed, observed, sizeof observed);
+            fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%.2f\n", rl_tool_name(s->tool), name,
+                    s->c ? s->c->variant : "-", expected, observed,
+                    s->runs[i].verdict.pass ? "PASS" : "FAIL", s->runs[i].result.seconds);
+        }
+        fclose(f);
+    }
+    if (json_dir && *json_dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s_%s.json", json_dir, rl_tool_name(s->tool), name);
+        for (char *p = path + strlen(json_dir) + 1; *p; p++)
+            if (*p == '/')
+                *p = '_';
+        FILE *f = fopen(path, "w");
+        if (!f || rl_write_json(f, s) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "racelab: cannot write %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -229,6 +274,8 @@ static int cmd_run(int argc, char **argv)
             status = RL_EXIT_USAGE;
         }
     }
+    if (s.nruns > 0 && append_results(&s) < 0)
+        status = RL_EXIT_USAGE;
     fflush(stdout);
     for (int i = 0; i < s.nruns; i++) {
         rl_result_free(&s.runs[i].result);
