@@ -149,6 +149,8 @@ static void start_program(const struct rl_spawn *sp, const char *pty_slave, int 
         close(out);
     if (errfd > 2 && errfd != in && errfd != out)
         close(errfd);
+    if (sp->keep_fd >= 0 && dup2(sp->keep_fd, RL_KEEP_FD) < 0) /* dup2 clears FD_CLOEXEC */
+        goto fail;
     execvpe(sp->argv[0], sp->argv, sp->env);
 fail:;
     int e = errno;
@@ -534,10 +536,11 @@ enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, doub
     }
 }
 
+/* A thread that runs, or sleeps with a timeout, can still make progress by itself. */
 static int any_runnable(void *ctx, pid_t pid, const char *tid, const struct thread_state *t)
 {
     (void)ctx, (void)pid, (void)tid;
-    return !is_blocked(t);
+    return !is_blocked(t) || (timed_wait(t) && !runtime_helper(t));
 }
 
 int rl_run_all_blocked(struct rl_run *r)

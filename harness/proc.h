@@ -21,9 +21,12 @@ struct rl_spawn {
     const char *out_path, *err_path; /* stdout and stderr, unless use_pty */
     int use_pty;         /* the program's session gets a pseudo-terminal as its controlling
                             terminal, and 0-2 on it */
-    int keep_fd;         /* a descriptor passed to the program as it is (-1: none) */
+    int keep_fd;         /* a descriptor passed to the program as RL_KEEP_FD (-1: none) */
     int no_namespace;    /* never use a PID namespace (for tests of the fallback) */
 };
+
+/* The descriptor number a kept descriptor (the daemon checker's canary) has in the program. */
+#define RL_KEEP_FD 7
 
 enum rl_wait_until { RL_UNTIL_MAIN_EXITS, RL_UNTIL_ALL_EXIT };
 enum rl_wait_result { RL_WAIT_DONE, RL_WAIT_DEADLINE, RL_WAIT_HUNG };
@@ -53,9 +56,13 @@ int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t 
 /* Waits for the condition until deadline (rl_now() seconds). With settle > 0, also returns
  * RL_WAIT_HUNG once every thread of the run has sat in an untimed wait, without waking, for
  * settle seconds. */
-enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
+enum rl_wait_result rl_run_wait(struct rl_run *r, /* The descriptor number a kept descriptor (the daemon checker's canary) has in the program. */
+#define RL_KEEP_FD 7
+
+enum rl_wait_until until, double deadline,
                                 double settle);
-/* Whether every thread of the run is blocked (sleeping in the kernel) right now. */
+/* Whether every thread of the run is blocked in a wait with no timeout right now (a thread
+ * that sleeps with a timeout will wake by itself: that is a timeout, not a deadlock). */
 int rl_run_all_blocked(struct rl_run *r);
 /* One line per thread of the run: where it waits. */
 void rl_run_describe(struct rl_run *r, char *buf, size_t size);

@@ -2,11 +2,13 @@
 #include "runner.h"
 
 #include "proc.h"
+#include "tool_daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,13 +120,33 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         goto out;
     }
 
-    struct rl_spawn sp = {argv.v, env.v, res->dir, out_path, err_path, 0, -1, 0};
+    int checker = job->tool->id == RL_TOOL_DAEMON;
+    /* The daemon checker's canary: a pipe the daemon must close with its inherited
+     * descriptors, and a terminal it must leave. */
+    int canary[2] = {-1, -1};
+    char canary_name[64] = "";
+    if (checker) {
+        struct stat st;
+        if (pipe2(canary, O_CLOEXEC) < 0 || fstat(canary[1], &st) < 0) {
+            snprintf(err, errsize, "pipe: %s", strerror(errno));
+            goto out;
+        }
+        snprintf(canary_name, sizeof canary_name, "pipe:[%lu]", (unsigned long)st.st_ino);
+    }
+    struct rl_spawn sp = {argv.v, env.v, res->dir, out_path, err_path, checker, canary[1], 0};
     sp.no_namespace = getenv("RACELAB_NO_NAMESPACE") != NULL;
     struct rl_run run;
     double start = rl_now();
-    if (rl_run_start(&run, &sp, err, errsize) < 0)
+    int started = rl_run_start(&run, &sp, err, errsize);
+    if (canary[1] >= 0)
+        close(canary[1]);
+    if (canary[0] >= 0)
+        close(canary[0]);
+    if (started < 0)
         goto out;
-    if (job->daemon) {
+    if (checker) {
+        rl_daemon_drive(&run, job, res, canary_name);
+    } else if (job->daemon) {
         drive_daemon(&run, job, res);
     } else {
         enum rl_wait_result w =

@@ -1,5 +1,6 @@
 /* The tool table and what the tool modules share. */
 #include "tool.h"
+#include "tool_daemon.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -17,6 +18,8 @@ const struct rl_tool *rl_tool_get(enum rl_tool_id id)
         return &rl_tool_helgrind;
     case RL_TOOL_DRD:
         return &rl_tool_drd;
+    case RL_TOOL_DAEMON:
+        return &rl_tool_daemon;
     default:
         return NULL;
     }

@@ -31,7 +31,6 @@ struct rl_tool {
 /* racelab's exit statuses (CTest: SKIP_RETURN_CODE 77). */
 enum { RL_EXIT_PASS = 0, RL_EXIT_FAIL = 1, RL_EXIT_USAGE = 2, RL_EXIT_SKIP = 77 };
 
-/* NULL for the daemon checker, which is not a launcher. */
 const struct rl_tool *rl_tool_get(enum rl_tool_id id);
 
 extern const struct rl_tool rl_tool_tsan, rl_tool_helgrind, rl_tool_drd;

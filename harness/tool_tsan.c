@@ -21,13 +21,13 @@ static void compiler_of(const char *bin, char *out, size_t size)
     size_t n;
     while ((n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
         buf[n] = '\0';
-        for (char *p = buf; p < buf + n; p += strlen(p) + 1) {
-            const char *v = strstr(p, "clang version ");
-            if (!clang[0] && v)
-                snprintf(clang, sizeof clang, "clang %.*s", (int)strcspn(v + 14, " "), v + 14);
-            else if (!gcc[0] && strncmp(p, "GCC: (", 6) == 0 && (v = strrchr(p, ' ')))
-                snprintf(gcc, sizeof gcc, "gcc %.40s", v + 1);
-        }
+        const char *v = memmem(buf, n, "clang version ", 14);
+        if (!clang[0] && v)
+            snprintf(clang, sizeof clang, "clang %.*s", (int)strcspn(v + 14, " "), v + 14);
+        v = memmem(buf, n, "GCC: (", 6);
+        const char *space = v ? strrchr(v, ' ') : NULL;
+        if (!gcc[0] && space)
+            snprintf(gcc, sizeof gcc, "gcc %.40s", space + 1);
     }
     fclose(f);
     if (clang[0]) {

@@ -1,0 +1,31 @@
+/* Small readers of /proc and of a daemon's files, for the daemon checker. Each returns -1
+ * when the process is gone or the entry cannot be read, so a check never mistakes a vanished
+ * process for a property. */
+#ifndef RACELAB_PROCINFO_H
+#define RACELAB_PROCINFO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct rl_proc_stat {
+    pid_t pid, ppid, pgrp, session, tpgid;
+    int tty_nr;
+    char state;
+};
+
+/* Parses /proc/PID/stat (the fields after the last ')': comm may hold anything). */
+int rl_proc_stat_parse(const char *text, struct rl_proc_stat *st);
+int rl_proc_read_stat(pid_t pid, struct rl_proc_stat *st);
+/* Where /proc/PID/fd/N (or cwd, with fd < 0) points. */
+int rl_proc_link(pid_t pid, int fd, char *buf, size_t size);
+/* Whether any descriptor of pid points at target (e.g. "pipe:[123]"): 1, 0, or -1. */
+int rl_proc_has_fd_to(pid_t pid, const char *target);
+/* Whether /proc/locks text holds a lock on that inode. */
+int rl_locks_has_inode(const char *locks_text, unsigned long inode);
+int rl_file_locked(const char *path);
+/* A pidfile's pid: -1 missing or unreadable, 0 not a pid (garbage), else the pid. */
+long rl_pidfile_read(const char *path);
+/* Lines in a file, -1 if it cannot be read. */
+long rl_file_lines(const char *path);
+
+#endif

@@ -1,0 +1,165 @@
+/* The daemon checker: runs a daemon case's plain build with a pseudo-terminal as its starting
+ * session's controlling terminal and a canary descriptor, then checks from the outside,
+ * through /proc, the daemon(7) properties that the thread tools cannot see. Each property
+ * that fails becomes a report of its kind. */
+#include "tool_daemon.h"
+
+#include "procinfo.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
+{
+    char bin[4096];
+    if (rl_which(program[0], bin, sizeof bin) != 0) {
+        snprintf(why, whysize, "%s: no such executable", program[0]);
+        return RL_EXIT_USAGE;
+    }
+    if (rl_file_contains(bin, "__tsan_init")) {
+        snprintf(why, whysize, "%s is built with -fsanitize=thread: the daemon checker needs "
+                               "the plain build", bin);
+        return RL_EXIT_USAGE;
+    }
+    snprintf(version, size, "racelab daemon checker");
+    return 0;
+}
+
+static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env)
+{
+    (void)env;
+    for (char *const *a = tr->program; *a; a++)
+        if (rl_strv_addf(argv, "%s", *a) < 0)
+            return -1;
+    return 0;
+}
+
+static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
+{
+    (void)tr, (void)rs;
+    return 0; /* the checks report while the daemon runs */
+}
+
+const struct rl_tool rl_tool_daemon = {RL_TOOL_DAEMON, probe, command, collect};
+
+static void flag(struct rl_result *res, enum rl_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void flag(struct rl_result *res, enum rl_kind kind, const char *fmt, ...)
+{
+    struct rl_report r = {.kind = kind};
+    snprintf(r.tool_kind, sizeof r.tool_kind, "daemon");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r.headline, sizeof r.headline, fmt, ap);
+    va_end(ap);
+    rl_reports_add(&res->reports, &r);
+}
+
+/* The properties of a running daemon (outer pid). */
+static void check_daemon(pid_t pid, const char *canary, struct rl_result *res)
+{
+    struct rl_proc_stat st;
+    if (rl_proc_read_stat(pid, &st) < 0) {
+        flag(res, RL_KIND_NOT_RUNNING, "the daemon (pid %d) vanished while being checked", pid);
+        return;
+    }
+    if (st.pid == st.session)
+        flag(res, RL_KIND_SESSION_LEADER,
+             "the daemon is a session leader (pid == sid %d): daemon(7) forks again after setsid()",
+             st.session);
+    if (st.tty_nr != 0)
+        flag(res, RL_KIND_CONTROLLING_TTY, "the daemon has a controlling terminal (tty_nr %d)",
+             st.tty_nr);
+    else if (st.pid == st.session)
+        flag(res, RL_KIND_CONTROLLING_TTY,
+             "the daemon can acquire a controlling terminal: it leads its session");
+    for (int fd = 0; fd <= 2; fd++) {
+        char target[512];
+        if (rl_proc_link(pid, fd, target, sizeof target) < 0)
+            snprintf(target, sizeof target, "closed");
+        if (strcmp(target, "/dev/null") != 0) {
+            flag(res, RL_KIND_STD_STREAMS, "descriptor %d is %s, not /dev/null", fd, target);
+            break;
+        }
+    }
+    if (rl_proc_has_fd_to(pid, canary) == 1)
+        flag(res, RL_KIND_FD_LEAK, "the daemon keeps an inherited descriptor (the canary %s)",
+             canary);
+    char cwd[512];
+    if (rl_proc_link(pid, -1, cwd, sizeof cwd) == 0 && strcmp(cwd, "/") != 0)
+        flag(res, RL_KIND_CWD, "the daemon's working directory is %s, not /", cwd);
+}
+
+void rl_daemon_drive(struct rl_run *run, const struct rl_job *job, struct rl_result *res,
+                     const char *canary)
+{
+    char pidfile[4200], logfile[4200];
+    snprintf(pidfile, sizeof pidfile, "%s/daemon.pid", res->dir);
+    snprintf(logfile, sizeof logfile, "%s/daemon.log", res->dir);
+    const double interval = RL_DAEMON_INTERVAL_MS / 1000.0;
+
+    /* 1. The original process returns, and only once the daemon is ready. */
+    if (rl_run_wait(run, RL_UNTIL_MAIN_EXITS, rl_now() + job->timeout, 0) != RL_WAIT_DONE) {
+        flag(res, RL_KIND_NOT_DETACHED, "the original process did not return within %.0f s",
+             job->timeout);
+        return;
+    }
+    long ready_pid = rl_pidfile_read(pidfile);
+    int ready = ready_pid > 0 && rl_run_outer_pid(run, (pid_t)ready_pid) > 0;
+
+    /* 2. The daemon works for a few intervals. */
+    if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, rl_now() + RL_DAEMON_INTERVALS * interval, 0) ==
+        RL_WAIT_DONE) {
+        flag(res, RL_KIND_NOT_RUNNING, "no process of the run was left after the original "
+                                       "process returned");
+        return;
+    }
+    long pid = rl_pidfile_read(pidfile);
+    pid_t outer = pid > 0 ? rl_run_outer_pid(run, (pid_t)pid) : 0;
+    if (!ready && outer > 0)
+        flag(res, RL_KIND_NOT_DETACHED,
+             "the original process returned before the daemon was ready (no live pid in the "
+             "pidfile yet)");
+    if (pid < 0)
+        flag(res, RL_KIND_PIDFILE, "no pidfile at %s", pidfile);
+    else if (pid == 0)
+        flag(res, RL_KIND_PIDFILE, "the pidfile holds no pid");
+    else if (outer <= 0)
+        flag(res, RL_KIND_PIDFILE, "the pidfile names pid %ld, which is not running", pid);
+    else if (rl_file_locked(pidfile) != 1)
+        flag(res, RL_KIND_PIDFILE,
+             "the pidfile is not locked: a second instance could start beside this one");
+    if (outer <= 0) {
+        /* Check whatever the run left instead. */
+        pid_t pids[2];
+        if (rl_run_pids(run, pids, 2) >= 1)
+            outer = pids[0];
+    }
+    if (outer > 0) {
+        check_daemon(outer, canary, res);
+        long before = rl_file_lines(logfile);
+        rl_run_wait(run, RL_UNTIL_ALL_EXIT, rl_now() + 2.5 * interval, 0);
+        long after = rl_file_lines(logfile);
+        if (after <= before || rl_run_outer_pid(run, (pid_t)(pid > 0 ? pid : 0)) == 0)
+            flag(res, RL_KIND_NOT_RUNNING, "the log did not grow (%ld lines, then %ld)", before,
+                 after);
+    }
+
+    /* 3. SIGTERM stops it cleanly: every process gone, the pidfile removed. */
+    if (pid <= 0 || rl_run_signal(run, (pid_t)pid, SIGTERM) < 0) {
+        pid_t pids[256];
+        int n = rl_run_pids(run, pids, 256);
+        run->sent_signal = 1;
+        for (int i = 0; i < n; i++)
+            kill(pids[i], SIGTERM);
+    }
+    double asked = rl_now();
+    if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, asked + job->timeout, RL_HANG_SETTLE) != RL_WAIT_DONE)
+        flag(res, RL_KIND_NO_CLEAN_STOP, "still running %.1f s after SIGTERM", rl_now() - asked);
+    else if (access(pidfile, F_OK) == 0)
+        flag(res, RL_KIND_NO_CLEAN_STOP, "the pidfile was left behind after SIGTERM");
+}
