@@ -1,0 +1,51 @@
+/* racelab-case
+ * concept: daemon
+ * variant: broken
+ * twin: well_behaved
+ * title: A pidfile written check-then-create, without a lock
+ * lesson: "If the pidfile exists, another instance runs; otherwise write
+ *   mine" is two steps: two instances started together both find no file,
+ *   both write one and both run, and nothing tells a reader whether the pid
+ *   in the file is alive. Open the pidfile and take an fcntl() lock held for
+ *   the daemon's life: whoever holds the lock is the running instance.
+ * timeout: 10
+ * expect tsan: clean
+ * expect helgrind: clean
+ * expect drd: clean
+ * expect daemon: pidfile
+ */
+#define _GNU_SOURCE
+#include "daemonize.h"
+
+static void write_pidfile(const char *path)
+{
+    /* BUG: check, then create: the check is stale by the time we create. */
+    if (access(path, F_OK) == 0)
+        daemon_fail("pidfile_race: %s exists: already running", path);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        daemon_fail("pidfile_race: cannot create %s: %s", path, strerror(errno));
+    fprintf(f, "%ld\n", (long)getpid());
+    fclose(f);                       /* and no lock is held from here on */
+}
+
+int main(int argc, char **argv)
+{
+    struct daemon_args a;
+    daemon_parse_args(argc, argv, &a);
+    int logfd = daemon_open_log(a.logfile);
+
+    struct daemon_config cfg = daemon_config_defaults();
+    cfg.pidfile = NULL;              /* we write our own, below */
+    cfg.files_preserve = &logfd;
+    cfg.n_files_preserve = 1;
+    daemonize(&cfg);
+    write_pidfile(a.pidfile);
+
+    daemon_log(logfd, "started");
+    daemon_notify_ready();
+    daemon_run(logfd, a.interval_ms);
+    daemon_log(logfd, "stopping on SIGTERM");
+    unlink(a.pidfile);
+    return 0;
+}

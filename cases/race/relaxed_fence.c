@@ -1,0 +1,48 @@
+/* racelab-case
+ * concept: race
+ * variant: correct
+ * twin: flag_plain_publish
+ * title: Data published through relaxed atomics and explicit fences
+ * lesson: A release fence before a relaxed store, paired with an acquire fence
+ *   after the relaxed load that reads it, orders the payload exactly as a
+ *   release store and an acquire load would (C11 7.17.4). The program is
+ *   correct, but no detector here models standalone fences, so all three
+ *   report the payload: when a tool flags fence-based code, check the fences
+ *   by hand (or prefer release/acquire operations, which TSan understands).
+ * expect tsan: data-race -- TSan does not model standalone atomic_thread_fence, so the fence pair gives it no happens-before edge: a false positive.
+ * expect helgrind: data-race -- Helgrind does not model fences or C11 atomics (plain x86 moves): a false positive.
+ * expect drd: data-race -- DRD does not model fences or C11 atomics (plain x86 moves): a false positive.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+static int payload;      /* plain data, published through ready */
+static atomic_int ready; /* relaxed flag; the fences do the ordering */
+
+static void *producer(void *arg)
+{
+    payload = *(const int *)arg; /* racelab: data-race */
+    atomic_thread_fence(memory_order_release);
+    atomic_store_explicit(&ready, 1, memory_order_relaxed); /* racelab: data-race */
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t t;
+    int answer = 42; /* passed by pointer so no compiler can treat payload as a constant */
+
+    pthread_create(&t, NULL, producer, &answer);
+    while (!atomic_load_explicit(&ready, memory_order_relaxed)) /* racelab: data-race */
+        ; /* spin on the relaxed flag */
+    atomic_thread_fence(memory_order_acquire); /* pairs with the release fence */
+    int seen = payload; /* racelab: data-race */
+    pthread_join(t, NULL);
+    if (seen != answer) {
+        fprintf(stderr, "stale payload: %d\n", seen);
+        return 1;
+    }
+    printf("payload = %d\n", seen);
+    return 0;
+}
