@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Bad environments give clear errors, never wrong verdicts: a tool that is not installed
+# (skip, 77), a temporary directory that cannot be written, a case binary that is missing, a
+# tool that crashes itself, an option in TSAN_OPTIONS that ThreadSanitizer does not know.
+# Each must end in a non-pass exit status with a message that names the cause.
+# Usage: bad_env.sh RACELAB BUILD_DIR SOURCE_DIR
+set -u
+racelab=$1 build=$2 src=$3
+case_file=$src/cases/race/counter_mutex.c
+vg=$build/cases/vg/race/counter_mutex
+tsan=$build/cases/tsan/race/counter_mutex
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0 checks=0
+
+check() { # label, expected status, expected text, command...
+  local label=$1 want=$2 text=$3
+  shift 3
+  checks=$((checks + 1))
+  "$@" >"$work/out" 2>&1
+  local got=$?
+  if [ "$got" -ne "$want" ] || ! grep -qF -- "$text" "$work/out"; then
+    echo "FAIL $label: status $got (want $want), output:"; sed 's/^/  | /' "$work/out"
+    failures=$((failures + 1))
+  else
+    echo "ok   $label: $(grep -F -- "$text" "$work/out" | head -n 1 | sed 's/^ *//')"
+  fi
+}
+
+check "valgrind not installed" 77 "valgrind is not installed" \
+  env PATH=/nonexistent "$racelab" run --tool helgrind --case "$case_file" --bin "$vg"
+check "temporary directory not writable" 2 "cannot make a temporary directory in $work/none" \
+  env TMPDIR="$work/none" "$racelab" run --tool drd --case "$case_file" --bin "$vg"
+check "case binary missing" 2 "$work/missing: no such executable" \
+  "$racelab" run --tool drd --case "$case_file" --bin "$work/missing"
+check "TSan build under Valgrind" 2 "Valgrind needs the plain build" \
+  "$racelab" run --tool helgrind --case "$case_file" --bin "$tsan"
+check "plain build under tsan" 2 "is not built with -fsanitize=thread" \
+  "$racelab" run --tool tsan --case "$case_file" --bin "$vg"
+mkdir -p "$work/fake"
+printf '#!/bin/sh\n[ "$1" = --version ] && { echo valgrind-0.0-fake; exit 0; }\nkill -SEGV $$\n' >"$work/fake/valgrind"
+chmod +x "$work/fake/valgrind"
+check "valgrind crashes itself" 1 "valgrind wrote no XML" \
+  env PATH="$work/fake:$PATH" "$racelab" run --tool drd --case "$case_file" --bin "$vg"
+check "unknown TSAN_OPTIONS flag" 1 "TSAN_OPTIONS holds an option ThreadSanitizer does not know" \
+  env TSAN_OPTIONS=no_such_flag=1 "$racelab" run --tool tsan --case "$case_file" --bin "$tsan"
+check "bad case header" 2 "bad.c:2: unknown concept 'memory'" \
+  "$racelab" lint "$src/tests/cli/race/bad.c"
+check "unknown tool" 2 "unknown tool 'memcheck'" \
+  "$racelab" run --tool memcheck --case "$case_file" --bin "$vg"
+echo "$((checks - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,73 @@
+/* libFuzzer target: the case-header and marker parser (rl_case_parse), on the bytes of a case
+ * file. The case's path is made from the input's own "concept:" value, so inputs get past the
+ * folder check and reach the expectations and markers. Seeds: every file under cases/. */
+#include "case.h"
+#include "fuzz.h"
+
+#include <ctype.h>
+
+/* "cases/<concept>/fuzzed.c" with the first "concept:" value of the input (letters only). */
+static void path_for(const uint8_t *data, size_t size, char *path, size_t psize)
+{
+    char concept[32] = "race";
+    static const char key[] = "concept:";
+    for (size_t i = 0; i + sizeof key - 1 <= size; i++) {
+        if (memcmp(data + i, key, sizeof key - 1) != 0)
+            continue;
+        size_t j = i + sizeof key - 1, n = 0;
+        while (j < size && data[j] == ' ')
+            j++;
+        while (j < size && n < sizeof concept - 1 && islower(data[j]))
+            concept[n++] = (char)data[j++];
+        concept[n] = '\0';
+        break;
+    }
+    snprintf(path, psize, "cases/%s/fuzzed.c", concept);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char path[64];
+    path_for(data, size, path, sizeof path);
+    /* A heap copy of exactly size bytes, not terminated: what rl_case_load hands over. */
+    char *text = malloc(size ? size : 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+
+    struct rl_case c;
+    char err[1024];
+    int rc = rl_case_parse(path, text, size, &c, err, sizeof err);
+    free(text);
+    FUZZ_CHECK(FUZZ_TERMINATED(err));
+    if (rc != 0) {
+        FUZZ_CHECK(rc == -1);
+        FUZZ_CHECK(err[0] != '\0');
+        /* Callers (caselint, racelab) free nothing after an error: nothing may be left. */
+        FUZZ_CHECK(c.markers == NULL && c.nmarkers == 0);
+        return 0;
+    }
+    /* What a successful parse promises the rest of racelab. */
+    FUZZ_CHECK(FUZZ_TERMINATED(c.concept) && FUZZ_TERMINATED(c.variant));
+    FUZZ_CHECK(FUZZ_TERMINATED(c.title) && FUZZ_TERMINATED(c.lesson) && FUZZ_TERMINATED(c.twin));
+    FUZZ_CHECK(strcmp(c.variant, "correct") == 0 || strcmp(c.variant, "broken") == 0);
+    FUZZ_CHECK(c.title[0] && c.lesson[0]);
+    FUZZ_CHECK(c.timeout >= 1 && c.timeout <= 3600);
+    rl_kindset expected = 0;
+    for (int t = 0; t < RL_TOOL_COUNT; t++) {
+        FUZZ_CHECK(FUZZ_TERMINATED(c.expect[t].note));
+        FUZZ_CHECK((c.expect[t].kinds & ~rl_tool_kinds((enum rl_tool_id)t)) == 0);
+        FUZZ_CHECK(!(c.expect[t].kinds & RL_KINDSET(RL_KIND_UNCLASSIFIED)));
+        if (t != RL_TOOL_DAEMON)
+            FUZZ_CHECK(rl_case_has_tool(&c, (enum rl_tool_id)t));
+        expected |= c.expect[t].kinds;
+    }
+    FUZZ_CHECK((rl_case_marked_kinds(&c) & ~expected) == 0);
+    for (size_t m = 0; m < c.nmarkers; m++) {
+        FUZZ_CHECK(c.markers[m].line > 0);
+        FUZZ_CHECK(rl_case_line_marked(&c, c.markers[m].line, c.markers[m].kind));
+    }
+    rl_case_free(&c);
+    FUZZ_CHECK(c.markers == NULL && c.nmarkers == 0);
+    return 0;
+}
