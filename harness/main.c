@@ -34,6 +34,8 @@ static const char usage_text[] =
     "  --json FILE   write the verdict, every report and the timings as JSON\n"
     "  --keep        keep each run's temporary directory (its path is printed)\n"
     "  --verbose     print the report excerpts of passing runs too\n"
+    "  --backtrace   at a hang, show gdb's backtrace of every thread (default: only when the\n"
+    "                case does not expect the hang); --no-backtrace never\n"
     "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
     "installed\n";
 
@@ -140,11 +142,12 @@ static int cmd_run(int argc, char **argv)
         {"timeout", required_argument, 0, 'T'}, {"runs", required_argument, 0, 'n'},
         {"json", required_argument, 0, 'j'},  {"keep", no_argument, 0, 'k'},
         {"verbose", no_argument, 0, 'v'},     {"help", no_argument, 0, 'h'},
+        {"backtrace", no_argument, 0, 'B'},   {"no-backtrace", no_argument, 0, 'N'},
         {0, 0, 0, 0},
     };
     const char *tool_name = NULL, *case_path = NULL, *bin = NULL, *expect = NULL, *json = NULL;
     double timeout = 0;
-    int runs = 1, keep = 0, verbose = 0, opt;
+    int runs = 1, keep = 0, verbose = 0, backtrace = -1, opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
         char *end;
@@ -156,6 +159,8 @@ static int cmd_run(int argc, char **argv)
         case 'j': json = optarg; break;
         case 'k': keep = 1; break;
         case 'v': verbose = 1; break;
+        case 'B': backtrace = 1; break;
+        case 'N': backtrace = 0; break;
         case 'T':
             timeout = strtod(optarg, &end);
             if (*end || timeout <= 0)
@@ -237,8 +242,12 @@ static int cmd_run(int argc, char **argv)
     if (rl_which(program[0], resolved, sizeof resolved) == 0 && realpath(resolved, absolute))
         program[0] = absolute;
 
+    /* gdb costs about a second: by default only where a hang is not expected. */
+    rl_kindset hangs = RL_KINDSET(RL_KIND_DEADLOCK) | RL_KINDSET(RL_KIND_TIMEOUT);
+    if (backtrace < 0)
+        backtrace = !(s.expected & hangs);
     struct rl_job job = {t, s.c, s.program, timeout, s.c && strcmp(s.c->concept, "daemon") == 0,
-                         keep};
+                         keep, backtrace};
     s.runs = calloc((size_t)runs, sizeof *s.runs);
     if (!s.runs) {
         fprintf(stderr, "racelab: out of memory\n");

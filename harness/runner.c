@@ -36,13 +36,79 @@ static void tail_of(const char *path, char *out, size_t size)
     out[n > 0 ? n : 0] = '\0';
 }
 
-/* At a hang: `deadlock` when every thread is blocked, else `timeout`. */
-static void hang(struct rl_run *run, enum rl_wait_result w, struct rl_result *res, double since)
+/* Appends, for each thread of pid, the program's frames where it waits ("fn (file:line)"),
+ * as gdb sees them. gdb runs bounded in time; Valgrind's processes are skipped (gdb would
+ * show Valgrind's own frames, not the program's). */
+static void gdb_backtraces(pid_t pid, char *buf, size_t size)
+{
+    char exe[512], gdb[4096];
+    char link[64];
+    snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
+    ssize_t n = readlink(link, exe, sizeof exe - 1);
+    if (n <= 0 || rl_which("gdb", gdb, sizeof gdb) != 0)
+        return;
+    exe[n] = '\0';
+    if (strstr(exe, "valgrind"))
+        return;
+    char cmd[4700];
+    snprintf(cmd, sizeof cmd,
+             "timeout -s KILL 5 %s -p %d -batch -nx -ex 'thread apply all bt 12' 2>/dev/null", gdb,
+             (int)pid);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return;
+    size_t used = strlen(buf);
+    char line[1024];
+    while (fgets(line, sizeof line, p)) {
+        /* "Thread 2 (Thread 0x7f.. (LWP 123) "x"):" and "#3  0x.. in fn (a=1) at /p/x.c:12" */
+        char *lwp = strstr(line, "(LWP ");
+        char *at = strstr(line, " at ");
+        char *in = strstr(line, " in ");
+        char entry[600] = "";
+        if (strncmp(line, "Thread ", 7) == 0 && lwp)
+            snprintf(entry, sizeof entry, "  thread %d:", atoi(lwp + 5));
+        else if (line[0] == '#' && at) {
+            const char *fn = in ? in + 4 : line + 4;
+            while (*fn == ' ')
+                fn++;
+            at[strcspn(at, "\n")] = '\0';
+            const char *file = strrchr(at + 4, '/') ? strrchr(at + 4, '/') + 1 : at + 4;
+            snprintf(entry, sizeof entry, " %.*s (%s)", (int)strcspn(fn, " ("), fn, file);
+        } else if (line[0] == '\n' && used && buf[used - 1] != '\n')
+            snprintf(entry, sizeof entry, "\n");
+        if (entry[0] && used + strlen(entry) + 2 < size) {
+            memcpy(buf + used, entry, strlen(entry) + 1);
+            used += strlen(entry);
+        }
+    }
+    pclose(p);
+    if (used && buf[used - 1] != '\n' && used + 2 < size) {
+        buf[used++] = '\n';
+        buf[used] = '\0';
+    }
+}
+
+/* At a hang: `deadlock` when every thread is blocked, else `timeout`; then where each thread
+ * waits: the system call from /proc, and the program's frames from gdb where installed. */
+static void hang(struct rl_run *run, const struct rl_job *job, enum rl_wait_result w,
+                 struct rl_result *res, double since)
 {
     int blocked = w == RL_WAIT_HUNG || rl_run_all_blocked(run);
     res->harness |= RL_KINDSET(blocked ? RL_KIND_DEADLOCK : RL_KIND_TIMEOUT);
     res->hang_seconds = rl_now() - since;
     rl_run_describe(run, res->waits, sizeof res->waits);
+    if (!job->backtraces)
+        return;
+    pid_t pids[8];
+    int n = rl_run_pids(run, pids, 8);
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(res->waits);
+        snprintf(res->waits + used, sizeof res->waits - used, "gdb, pid %d:\n", (int)pids[i]);
+        size_t before = strlen(res->waits);
+        gdb_backtraces(pids[i], res->waits, sizeof res->waits);
+        if (strlen(res->waits) == before)
+            res->waits[used] = '\0'; /* nothing to show */
+    }
 }
 
 static pid_t read_pidfile(const char *path)
@@ -65,7 +131,7 @@ static void drive_daemon(struct rl_run *run, const struct rl_job *job, struct rl
     enum rl_wait_result w =
         rl_run_wait(run, RL_UNTIL_MAIN_EXITS, start + job->timeout, RL_HANG_SETTLE);
     if (w != RL_WAIT_DONE) {
-        hang(run, w, res, start);
+        hang(run, job, w, res, start);
         return;
     }
     double work = RL_DAEMON_INTERVALS * RL_DAEMON_INTERVAL_MS / 1000.0;
@@ -85,7 +151,7 @@ static void drive_daemon(struct rl_run *run, const struct rl_job *job, struct rl
     double stop = rl_now();
     w = rl_run_wait(run, RL_UNTIL_ALL_EXIT, stop + job->timeout, RL_HANG_SETTLE);
     if (w != RL_WAIT_DONE)
-        hang(run, w, res, stop);
+        hang(run, job, w, res, stop);
 }
 
 int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, size_t errsize)
@@ -152,7 +218,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         enum rl_wait_result w =
             rl_run_wait(&run, RL_UNTIL_ALL_EXIT, start + job->timeout, RL_HANG_SETTLE);
         if (w != RL_WAIT_DONE)
-            hang(&run, w, res, start);
+            hang(&run, job, w, res, start);
     }
     tr.killed = !run.all_done;
     rl_run_kill(&run);

@@ -16,6 +16,7 @@ struct rl_job {
     double timeout;           /* seconds, already scaled */
     int daemon;               /* run the daemon protocol */
     int keep;                 /* keep the temporary directory */
+    int backtraces;           /* at a hang, ask gdb where each thread waits (about a second) */
 };
 
 /* Time racelab gives a daemon to work before it asks it to stop, and its log interval. */
