@@ -33,6 +33,10 @@ struct parse {
     size_t errsize;
     struct raw_value keys[K_EXPECT];
     struct raw_value expect[RL_TOOL_COUNT];
+    struct raw_value qualified[RL_CASE_MAX_QUALIFIED];
+    int qualified_tool[RL_CASE_MAX_QUALIFIED];
+    struct rl_qualifier qualifier[RL_CASE_MAX_QUALIFIED];
+    int nqualified;
 };
 
 static int fail(struct parse *p, int line, const char *fmt, ...)
@@ -77,6 +81,9 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
     if (strncmp(key, "expect ", 7) == 0) {
         char tool[64];
         copy(tool, sizeof tool, key + 7);
+        char *paren = strchr(tool, '(');
+        if (paren)
+            *paren = '\0';
         trim(tool);
         int t = rl_tool_from_name(tool);
         if (t < 0) {
@@ -84,7 +91,23 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
                         tool, key);
             return NULL;
         }
-        return &p->expect[t];
+        if (!paren)
+            return &p->expect[t];
+        int i = p->nqualified;
+        if (i == RL_CASE_MAX_QUALIFIED) {
+            *bad = fail(p, line, "more than %d version-qualified expectations",
+                        RL_CASE_MAX_QUALIFIED);
+            return NULL;
+        }
+        if (rl_qualifier_parse(key + 7 + (paren - tool), &p->qualifier[i]) < 0) {
+            *bad = fail(p, line,
+                        "bad version qualifier in '%s' (write e.g. 'expect tsan (clang >= 19):')",
+                        key);
+            return NULL;
+        }
+        p->qualified_tool[i] = t;
+        p->nqualified++;
+        return &p->qualified[i];
     }
     *bad = fail(p, line,
                 "unknown key '%s' (keys: concept, variant, twin, title, lesson, timeout, "
@@ -177,9 +200,9 @@ static long read_header(struct parse *p, const char *text, size_t len, int *line
 }
 
 /* "clean" or "kind, kind" followed by an optional " -- note". */
-static int parse_expect(struct parse *p, enum rl_tool_id tool, struct rl_expect *e)
+static int parse_expect(struct parse *p, enum rl_tool_id tool, struct raw_value *raw,
+                        struct rl_expect *e)
 {
-    struct raw_value *raw = &p->expect[tool];
     char text[2048];
     copy(text, sizeof text, raw->text);
     e->line = raw->line;
@@ -363,9 +386,21 @@ int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case
         }
         if (!needed)
             return fail(&p, p.expect[t].line, "'expect daemon:' belongs to daemon cases only");
-        if (parse_expect(&p, (enum rl_tool_id)t, &c->expect[t]) < 0)
+        if (parse_expect(&p, (enum rl_tool_id)t, &p.expect[t], &c->expect[t]) < 0)
             return -1;
     }
+    for (int i = 0; i < p.nqualified; i++) {
+        int t = p.qualified_tool[i];
+        if (!p.expect[t].line)
+            return fail(&p, p.qualified[i].line,
+                        "a version-qualified 'expect %s' needs the unqualified one too",
+                        rl_tool_name(t));
+        if (parse_expect(&p, (enum rl_tool_id)t, &p.qualified[i], &c->qualified[i]) < 0)
+            return -1;
+        c->qualified[i].when = p.qualifier[i];
+        c->qualified_tool[i] = t;
+    }
+    c->nqualified = p.nqualified;
 
     if (read_markers(&p, c, text, len, (size_t)body + 1, line + 1) < 0) {
         rl_case_free(c);
@@ -374,6 +409,8 @@ int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case
     rl_kindset expected = 0;
     for (int t = 0; t < RL_TOOL_COUNT; t++)
         expected |= c->expect[t].kinds;
+    for (int i = 0; i < c->nqualified; i++)
+        expected |= c->qualified[i].kinds;
     for (size_t m = 0; m < c->nmarkers; m++) {
         if (!(expected & RL_KINDSET(c->markers[m].kind))) {
             fail(&p, c->markers[m].line, "marker kind '%s' is expected by no tool",
@@ -462,4 +499,69 @@ int rl_case_line_marked(const struct rl_case *c, int line, enum rl_kind kind)
         if (c->markers[m].line == line && c->markers[m].kind == kind)
             return 1;
     return 0;
+}
+
+int rl_qualifier_parse(const char *text, struct rl_qualifier *q)
+{
+    memset(q, 0, sizeof *q);
+    char name[16], op[3], version[32], close;
+    if (sscanf(text, " ( %15[a-z] %2[<>=] %31[0-9.] %c", name, op, version, &close) != 4 ||
+        close != ')')
+        return -1;
+    if (strcmp(name, "gcc") != 0 && strcmp(name, "clang") != 0 && strcmp(name, "valgrind") != 0)
+        return -1;
+    if (strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0 && strcmp(op, ">") != 0 &&
+        strcmp(op, "<") != 0 && strcmp(op, "==") != 0)
+        return -1;
+    if (sscanf(version, "%d.%d.%d", &q->version[0], &q->version[1], &q->version[2]) < 1)
+        return -1;
+    copy(q->name, sizeof q->name, name);
+    copy(q->op, sizeof q->op, op);
+    return 0;
+}
+
+/* Finds "<name> X.Y.Z" or "<name>-X.Y.Z" in a tool version string. */
+static int version_of(const char *tool_version, const char *name, int v[3])
+{
+    v[0] = v[1] = v[2] = 0;
+    size_t len = strlen(name);
+    for (const char *p = tool_version; p && (p = strstr(p, name)); p += len) {
+        const char *num = p + len;
+        if (*num != ' ' && *num != '-')
+            continue;
+        if (sscanf(num + 1, "%d.%d.%d", &v[0], &v[1], &v[2]) >= 1)
+            return 0;
+    }
+    return -1;
+}
+
+int rl_qualifier_matches(const struct rl_qualifier *q, const char *tool_version)
+{
+    int v[3];
+    if (!q->name[0])
+        return 1;
+    if (!tool_version || version_of(tool_version, q->name, v) < 0)
+        return 0;
+    int cmp = 0;
+    for (int i = 0; i < 3 && cmp == 0; i++)
+        cmp = (v[i] > q->version[i]) - (v[i] < q->version[i]);
+    if (strcmp(q->op, ">=") == 0)
+        return cmp >= 0;
+    if (strcmp(q->op, "<=") == 0)
+        return cmp <= 0;
+    if (strcmp(q->op, ">") == 0)
+        return cmp > 0;
+    if (strcmp(q->op, "<") == 0)
+        return cmp < 0;
+    return cmp == 0;
+}
+
+const struct rl_expect *rl_case_expect_for(const struct rl_case *c, enum rl_tool_id tool,
+                                           const char *tool_version)
+{
+    for (int i = 0; i < c->nqualified; i++)
+        if (c->qualified_tool[i] == (int)tool &&
+            rl_qualifier_matches(&c->qualified[i].when, tool_version))
+            return &c->qualified[i];
+    return &c->expect[tool];
 }

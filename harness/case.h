@@ -9,11 +9,21 @@
 
 #define RL_CASE_TIMEOUT_DEFAULT 10
 
+/* "expect tsan (clang >= 19): ..." applies only where the tool's version matches. */
+struct rl_qualifier {
+    char name[16];   /* "gcc", "clang" or "valgrind"; empty: unqualified */
+    char op[3];      /* ">=", "<=", ">", "<", "==" */
+    int version[3];  /* major, minor, patch (missing parts are 0) */
+};
+
 struct rl_expect {
     int line;        /* header line of the `expect` key; 0 when absent */
     rl_kindset kinds; /* empty set: clean */
     char note[512];  /* the text after " -- ", explaining a miss or a false positive */
+    struct rl_qualifier when;
 };
+
+#define RL_CASE_MAX_QUALIFIED 8
 
 struct rl_marker {
     int line;
@@ -30,7 +40,10 @@ struct rl_case {
     char title[256];
     char lesson[2048];
     int timeout;       /* seconds */
-    struct rl_expect expect[RL_TOOL_COUNT];
+    struct rl_expect expect[RL_TOOL_COUNT]; /* the unqualified expectation of each tool */
+    struct rl_expect qualified[RL_CASE_MAX_QUALIFIED]; /* version-qualified ones, in order */
+    int qualified_tool[RL_CASE_MAX_QUALIFIED];
+    int nqualified;
     struct rl_marker *markers;
     size_t nmarkers;
 };
@@ -45,6 +58,14 @@ void rl_case_free(struct rl_case *c);
 
 /* Which tools the case carries expectations for (tsan, helgrind, drd; daemon for daemons). */
 int rl_case_has_tool(const struct rl_case *c, enum rl_tool_id tool);
+/* The expectation that applies to a tool of that version ("ThreadSanitizer (clang 19.1.7)",
+ * "valgrind-3.19.0"): the first qualified one that matches, else the unqualified one. */
+const struct rl_expect *rl_case_expect_for(const struct rl_case *c, enum rl_tool_id tool,
+                                           const char *tool_version);
+/* Parses "(clang >= 19)" (the parentheses included); returns -1 if it is not one. */
+int rl_qualifier_parse(const char *text, struct rl_qualifier *q);
+/* Whether a tool version string satisfies the qualifier. */
+int rl_qualifier_matches(const struct rl_qualifier *q, const char *tool_version);
 /* Kinds that have at least one marker. */
 rl_kindset rl_case_marked_kinds(const struct rl_case *c);
 /* Whether the line carries a marker of that kind. */

@@ -206,8 +206,6 @@ static int cmd_run(int argc, char **argv)
         }
         s.c = &c;
         s.program = bin_argv;
-        s.expected = c.expect[tool].kinds;
-        s.expect_note = c.expect[tool].note;
         if (timeout == 0)
             timeout = c.timeout;
     } else {
@@ -234,6 +232,13 @@ static int cmd_run(int argc, char **argv)
         if (s.c)
             rl_case_free(&c);
         return probe;
+    }
+
+    if (s.c) {
+        /* A version-qualified expectation may apply to this tool's version. */
+        const struct rl_expect *e = rl_case_expect_for(s.c, s.tool, s.tool_version);
+        s.expected = e->kinds;
+        s.expect_note = e->note;
     }
 
     /* The program runs in its own temporary directory: name it by an absolute path. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The compiler that built the binary, from its .comment section ("clang version 14.0.6",
  * "GCC: (Debian 12.2.0-14) 12.2.0"); clang binaries carry GCC's line too, from crt files. */
@@ -37,6 +38,10 @@ static void compiler_of(const char *bin, char *out, size_t size)
     }
 }
 
+/* clang's runtime symbolizes with the llvm-symbolizer of its own release; Debian keeps the
+ * newer ones under /usr/lib/llvm-N/bin, outside PATH. Found by probe, used by command. */
+static char symbolizer[256];
+
 static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
 {
     char bin[4096];
@@ -52,6 +57,14 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
     char compiler[96];
     compiler_of(bin, compiler, sizeof compiler);
     snprintf(version, size, "ThreadSanitizer (%s)", compiler);
+    symbolizer[0] = '\0';
+    int major;
+    if (sscanf(compiler, "clang %d", &major) == 1) {
+        char path[128];
+        snprintf(path, sizeof path, "/usr/lib/llvm-%d/bin/llvm-symbolizer", major);
+        if (access(path, X_OK) == 0)
+            snprintf(symbolizer, sizeof symbolizer, "external_symbolizer_path=%s ", path);
+    }
     return 0;
 }
 
@@ -68,8 +81,9 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl
     int checked = inherited && *inherited;
     char options[8192];
     snprintf(options, sizeof options,
-             "%s%s%slog_path=%s/tsan exitcode=0 atexit_sleep_ms=0 second_deadlock_stack=1",
-             checked ? "verbosity=1 " : "", checked ? inherited : "", checked ? " " : "", tr->dir);
+             "%s%s%s%slog_path=%s/tsan exitcode=0 atexit_sleep_ms=0 second_deadlock_stack=1",
+             symbolizer, checked ? "verbosity=1 " : "", checked ? inherited : "",
+             checked ? " " : "", tr->dir);
     return rl_strv_setenv(env, "TSAN_OPTIONS", options);
 }
 

@@ -188,6 +188,60 @@ static void daemon_cases_need_daemon_expectation(void **state)
     rl_case_free(&c);
 }
 
+static void version_qualified(void **state)
+{
+    (void)state;
+    const char *hdr = "/* racelab-case\n * concept: race\n * variant: correct\n * title: t\n"
+                      " * lesson: l\n * expect tsan: data-race -- older TSan cries wolf.\n"
+                      " * expect tsan (clang >= 19): clean\n"
+                      " * expect helgrind: clean\n"
+                      " * expect helgrind (valgrind >= 3.21.0): cond-misuse -- Dubious.\n"
+                      " * expect drd: clean\n */\n";
+    struct rl_case c;
+    char err[512];
+    assert_int_equal(rl_case_parse("cases/race/q.c", hdr, strlen(hdr), &c, err, sizeof err), 0);
+    assert_int_equal(c.nqualified, 2);
+    const struct rl_expect *e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 19.1.7)");
+    assert_int_equal(e->kinds, 0);
+    assert_int_equal(e->line, 7);
+    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 22.1.8)");
+    assert_int_equal(e->kinds, 0);
+    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 14.0.6)");
+    assert_int_equal(e->kinds, RL_KINDSET(RL_KIND_DATA_RACE));
+    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (gcc 12.2.0)");
+    assert_int_equal(e->kinds, RL_KINDSET(RL_KIND_DATA_RACE));
+    e = rl_case_expect_for(&c, RL_TOOL_HELGRIND, "valgrind-3.19.0");
+    assert_int_equal(e->kinds, 0);
+    e = rl_case_expect_for(&c, RL_TOOL_HELGRIND, "valgrind-3.22.0");
+    assert_int_equal(e->kinds, RL_KINDSET(RL_KIND_COND_MISUSE));
+    assert_string_equal(e->note, "Dubious.");
+    rl_case_free(&c);
+
+    struct rl_qualifier q;
+    assert_int_equal(rl_qualifier_parse("(gcc == 12)", &q), 0);
+    assert_true(rl_qualifier_matches(&q, "ThreadSanitizer (gcc 12.0.0)"));
+    assert_false(rl_qualifier_matches(&q, "ThreadSanitizer (gcc 12.2.0)"));
+    assert_int_equal(rl_qualifier_parse("(clang < 15.1)", &q), 0);
+    assert_true(rl_qualifier_matches(&q, "ThreadSanitizer (clang 15.0.7)"));
+    assert_false(rl_qualifier_matches(&q, "ThreadSanitizer (gcc 12.2.0)"));
+    assert_false(rl_qualifier_matches(&q, NULL));
+    assert_int_equal(rl_qualifier_parse("(clang ~ 19)", &q), -1);
+    assert_int_equal(rl_qualifier_parse("(icc >= 19)", &q), -1);
+    assert_int_equal(rl_qualifier_parse("(clang >= 19", &q), -1);
+    assert_int_equal(rl_qualifier_parse("(clang >= x)", &q), -1);
+
+    const char *lonely = "/* racelab-case\n * concept: race\n * variant: correct\n * title: t\n"
+                         " * lesson: l\n * expect tsan (clang >= 19): clean\n"
+                         " * expect helgrind: clean\n * expect drd: clean\n */\n";
+    assert_int_equal(rl_case_parse("cases/race/q.c", lonely, strlen(lonely), &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "q.c:1: header lacks 'expect tsan:'"));
+    const char *bad = "/* racelab-case\n * concept: race\n * variant: correct\n * title: t\n"
+                      " * lesson: l\n * expect tsan: clean\n * expect tsan (clang => 19): clean\n"
+                      " * expect helgrind: clean\n * expect drd: clean\n */\n";
+    assert_int_equal(rl_case_parse("cases/race/q.c", bad, strlen(bad), &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "q.c:7: bad version qualifier"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +250,7 @@ int main(void)
         cmocka_unit_test(bad_headers),
         cmocka_unit_test(twin_must_exist),
         cmocka_unit_test(daemon_cases_need_daemon_expectation),
+        cmocka_unit_test(version_qualified),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

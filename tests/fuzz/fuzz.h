@@ -35,8 +35,32 @@ static inline unsigned fuzz_hash(const uint8_t *data, size_t size)
     return h ^ (unsigned)size;
 }
 
+/* What a parser sent, in order: a line per report (kind, tool kind, headline, pid, cited
+ * lines, location), to compare two ways of parsing the same bytes; and the reports grouped
+ * by rl_reports_add, as in a run. */
+struct fuzz_trace {
+    struct rl_reports rs;
+    char *text;
+    size_t len, cap;
+};
+
+static inline void fuzz_trace_append(struct fuzz_trace *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = (t->len + n + 1) * 2;
+        char *grown = realloc(t->text, cap);
+        FUZZ_CHECK(grown != NULL);
+        t->text = grown;
+        t->cap = cap;
+    }
+    memcpy(t->text + t->len, s, n + 1);
+    t->len += n;
+}
+
 static inline void fuzz_sink(void *ctx, struct rl_report *r)
 {
+    struct fuzz_trace *t = ctx;
     FUZZ_CHECK((unsigned)r->kind < RL_KIND_COUNT);
     FUZZ_CHECK(r->nlines >= 0 && r->nlines <= RL_REPORT_MAX_LINES);
     for (int i = 0; i < r->nlines; i++)
@@ -46,11 +70,22 @@ static inline void fuzz_sink(void *ctx, struct rl_report *r)
     FUZZ_CHECK(FUZZ_TERMINATED(r->location));
     if (r->excerpt)
         FUZZ_CHECK(memchr(r->excerpt, '\0', RL_REPORT_EXCERPT_MAX) != NULL);
-    rl_reports_add(ctx, r);
+    char line[1024];
+    snprintf(line, sizeof line, "%d|%s|%s|%d|%s|", (int)r->kind, r->tool_kind, r->headline,
+             r->pid, r->location);
+    fuzz_trace_append(t, line);
+    for (int i = 0; i < r->nlines; i++) {
+        snprintf(line, sizeof line, "%d,", r->lines[i]);
+        fuzz_trace_append(t, line);
+    }
+    fuzz_trace_append(t, "\n");
+    rl_reports_add(&t->rs, r);
 }
 
-static inline void fuzz_reports_done(struct rl_reports *rs)
+/* Checks the grouped reports against what was sent, and frees everything. */
+static inline void fuzz_trace_done(struct fuzz_trace *t)
 {
+    struct rl_reports *rs = &t->rs;
     FUZZ_CHECK(rs->n <= RL_REPORTS_MAX_GROUPS);
     unsigned long counted = rs->dropped;
     for (size_t i = 0; i < rs->n; i++)
@@ -58,6 +93,22 @@ static inline void fuzz_reports_done(struct rl_reports *rs)
     FUZZ_CHECK(counted == rs->total);
     (void)rl_reports_kinds(rs);
     rl_reports_free(rs);
+    free(t->text);
+    memset(t, 0, sizeof *t);
 }
+
+/* Whether two traces are the same report sequence; prints both when not. */
+static inline int fuzz_trace_same(const struct fuzz_trace *a, const struct fuzz_trace *b,
+                                  const char *what_a, const char *what_b)
+{
+    const char *x = a->text ? a->text : "", *y = b->text ? b->text : "";
+    if (strcmp(x, y) == 0)
+        return 1;
+    fprintf(stderr, "reports differ:\n-- %s:\n%s-- %s:\n%s", what_a, x, what_b, y);
+    return 0;
+}
+
+/* An anonymous file holding the bytes, for the parsers' file readers; its path in path. */
+int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t psize);
 
 #endif

@@ -1,7 +1,7 @@
 /* libFuzzer target: the ThreadSanitizer log parser (rl_tsan_line, rl_tsan_finish), fed line
  * by line as rl_tsan_parse_file does: lines cut at '\n', at most 4095 bytes each (the rest of
  * a longer line is dropped), a NUL byte ending the line early as it does for fgets+strlen.
- * Reports go through rl_reports_add, as in a run. Seeds: tests/fixtures/*.log. */
+ * Reports go through rl_reports_add, as in a run. Seeds: the .log files of tests/fixtures. */
 #include "fuzz.h"
 #include "tsanlog.h"
 

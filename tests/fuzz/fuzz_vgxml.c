@@ -2,7 +2,7 @@
  * whose size comes from a hash of the input (1 byte to 64 KiB), so that text, tags and
  * multi-byte characters are split across rl_vgxml_feed calls as they are when a run's file is
  * read while it grows. The tool (Helgrind or DRD) comes from the same hash. Reports go through
- * rl_reports_add, as in a run. Seeds: tests/fixtures/*.xml. */
+ * rl_reports_add, as in a run. Seeds: the .xml files of tests/fixtures. */
 #include "fuzz.h"
 #include "vgxml.h"
 
