@@ -8,7 +8,7 @@
  *   variable. Destroying a condition variable that has waiters is undefined;
  *   glibc's pthread_cond_destroy waits for the waiters to leave, and this one
  *   never will, so shutdown hangs. Stop the waiters, join them, then destroy.
- * timeout: 3
+ * timeout: 5
  * expect tsan: deadlock -- TSan does not check whether a destroyed condition
  *   variable still has waiters; only the hang shows.
  * expect helgrind: cond-misuse, deadlock

@@ -8,7 +8,7 @@
  *   waiter's check and its wait: the signal finds no waiter and is lost, and
  *   the waiter sleeps forever. The flag is raced too. Set the flag and signal
  *   while holding the mutex the waiter checks it under.
- * timeout: 3
+ * timeout: 5
  * expect tsan: data-race, deadlock
  * expect helgrind: data-race, deadlock
  * expect drd: data-race, deadlock

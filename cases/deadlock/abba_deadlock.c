@@ -7,7 +7,7 @@
  *   for A. Neither can go on, so the program hangs forever (a barrier makes
  *   this worst interleaving certain here; in real programs it is just rare).
  *   Take the locks in one global order in every thread.
- * timeout: 3
+ * timeout: 5
  * expect tsan: deadlock -- TSan checks lock order only after a lock succeeds
  *   and neither second lock ever does, so only the hang shows it.
  * expect helgrind: deadlock -- Helgrind too records lock order only on a

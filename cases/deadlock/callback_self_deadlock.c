@@ -8,7 +8,7 @@
  *   mutex is not recursive, so the thread waits for itself forever. Do not
  *   call out to unknown code while holding a lock: copy what you need under
  *   the lock, unlock, then run the callbacks.
- * timeout: 3
+ * timeout: 5
  * expect tsan: deadlock -- TSan reports a double lock only when the second lock
  *   succeeds, and this one never does.
  * expect helgrind: deadlock -- Helgrind says nothing before the thread blocks

@@ -8,7 +8,7 @@
  *   left fork: a cycle of five waits, and nobody ever eats (a barrier forces
  *   that moment here). Break the cycle: take the lower-numbered fork first,
  *   or use trylock on the second fork and back off.
- * timeout: 3
+ * timeout: 5
  * expect tsan: deadlock -- TSan checks lock order only after a lock succeeds
  *   and no second fork is ever taken, so only the hang shows it.
  * expect helgrind: deadlock -- Helgrind too records lock order only on a

@@ -8,7 +8,7 @@
  *   both block forever; glibc returns EDEADLK only for a thread joining
  *   itself, not for this cycle. Decide which thread outlives the other and
  *   join in that direction only.
- * timeout: 3
+ * timeout: 5
  * expect tsan: deadlock -- TSan does not look for cycles of joins, so only
  *   the hang shows it.
  * expect helgrind: deadlock -- Helgrind does not look for cycles of joins, so

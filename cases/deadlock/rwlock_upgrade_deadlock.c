@@ -7,7 +7,7 @@
  *   thread asking for it is such a reader itself, so it waits forever: POSIX
  *   rwlocks cannot be upgraded. Release the read lock, take the write lock,
  *   and check the condition again, since it may have changed in between.
- * timeout: 3
+ * timeout: 5
  * expect tsan: deadlock -- TSan does not check a wrlock by a thread that
  *   holds the read lock, so only the hang shows it.
  * expect helgrind: deadlock -- Helgrind says nothing before the thread blocks

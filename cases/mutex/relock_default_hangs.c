@@ -8,7 +8,7 @@
  *   lock waits for the owner to unlock, and the owner is the waiting thread
  *   itself, so it blocks forever. Either make the mutex RECURSIVE on purpose or
  *   split out a helper that expects the lock to be held already.
- * timeout: 3
+ * timeout: 5
  * expect tsan: deadlock -- TSan's deadlock detector looks for lock-order
  *   cycles between mutexes and says nothing about a self-deadlock on one.
  * expect helgrind: double-lock, deadlock

@@ -10,8 +10,8 @@
  *   which any thread may post.
  * timeout: 10
  * expect tsan: bad-unlock
- * expect helgrind: bad-unlock, held-lock-exit -- Helgrind still counts the lock as main's,
- *   so it also reports main exiting while holding it.
+ * expect helgrind: bad-unlock, held-lock-exit -- Helgrind still counts the
+ *   lock as main's, so it also reports main exiting while holding it.
  * expect drd: bad-unlock
  */
 #include <pthread.h>

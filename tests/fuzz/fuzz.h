@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -108,7 +110,23 @@ static inline int fuzz_trace_same(const struct fuzz_trace *a, const struct fuzz_
     return 0;
 }
 
-/* An anonymous file holding the bytes, for the parsers' file readers; its path in path. */
-int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t psize);
+/* An anonymous file holding the bytes, for the parsers' file readers: returns its
+ * descriptor (close it after) and writes its path; -1 when memfd_create fails. */
+static inline int fuzz_memfile(const uint8_t *data, size_t size, char *path, size_t psize)
+{
+    int fd = memfd_create("fuzz-input", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    for (size_t done = 0; done < size;) {
+        ssize_t n = write(fd, data + done, size - done);
+        if (n <= 0) {
+            close(fd);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    snprintf(path, psize, "/proc/self/fd/%d", fd);
+    return fd;
+}
 
 #endif

@@ -1,7 +1,10 @@
-/* libFuzzer target: the ThreadSanitizer log parser (rl_tsan_line, rl_tsan_finish), fed line
- * by line as rl_tsan_parse_file does: lines cut at '\n', at most 4095 bytes each (the rest of
- * a longer line is dropped), a NUL byte ending the line early as it does for fgets+strlen.
- * Reports go through rl_reports_add, as in a run. Seeds: the .log files of tests/fixtures. */
+/* libFuzzer target: the ThreadSanitizer log parser. The bytes are read twice:
+ *  - fed to rl_tsan_line line by line, as the log format means: lines end at '\n', a line
+ *    keeps at most its first 4095 bytes, a NUL byte ends what the parser sees of that line
+ *    (a C string), and then rl_tsan_finish;
+ *  - read from a file by rl_tsan_parse_file, as racelab reads every run's tsan.<pid>.
+ * Both must send the same reports in the same order. Reports go through rl_reports_add, as
+ * in a run. Seeds: the .log files of tests/fixtures. */
 #include "fuzz.h"
 #include "tsanlog.h"
 
@@ -17,10 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     unsigned h = fuzz_hash(data, size);
     const char *case_path = case_paths[h % (sizeof case_paths / sizeof case_paths[0])];
-    struct rl_reports rs = {0};
-    struct rl_tsan_parser p;
-    rl_tsan_init(&p, case_path, 1000 + (int)(h % 7), fuzz_sink, &rs);
+    int pid = 1000 + (int)(h % 7);
 
+    struct fuzz_trace by_line = {0};
+    struct rl_tsan_parser p;
+    rl_tsan_init(&p, case_path, pid, fuzz_sink, &by_line);
     char line[4096];
     size_t i = 0;
     while (i < size) {
@@ -36,6 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     rl_tsan_finish(&p);
     FUZZ_CHECK(p.open == 0 && p.cur.excerpt == NULL);
-    fuzz_reports_done(&rs);
+
+    struct fuzz_trace by_file = {0};
+    char path[64];
+    int fd = fuzz_memfile(data, size, path, sizeof path);
+    if (fd >= 0) {
+        FUZZ_CHECK(rl_tsan_parse_file(path, case_path, pid, fuzz_sink, &by_file) == 0);
+        close(fd);
+        FUZZ_CHECK(fuzz_trace_same(&by_line, &by_file, "line by line", "rl_tsan_parse_file"));
+    }
+    fuzz_trace_done(&by_line);
+    fuzz_trace_done(&by_file);
     return 0;
 }
