@@ -95,8 +95,8 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
             return &p->expect[t];
         int i = p->nqualified;
         if (i == RL_CASE_MAX_QUALIFIED) {
-            *bad = fail(p, line, "more than %d version-qualified expectations",
-                        RL_CASE_MAX_QUALIFIED);
+            *bad =
+                fail(p, line, "more than %d version-qualified expectations", RL_CASE_MAX_QUALIFIED);
             return NULL;
         }
         if (rl_qualifier_parse(key + 7 + (paren - tool), &p->qualifier[i]) < 0) {
@@ -128,7 +128,7 @@ static long read_header(struct parse *p, const char *text, size_t len, int *line
     i += 2;
     while (i < len && (text[i] == ' ' || text[i] == '\t'))
         i++;
-    if (len - i < 12 || strncmp(text + i, "racelab-case", 12) != 0)
+    if (i + 12 > len || memcmp(text + i, "racelab-case", 12) != 0)
         return fail(p, line, "the first comment must start with 'racelab-case'");
     i += 12;
     /* Skip the rest of the opening line. */
@@ -212,7 +212,8 @@ static int parse_expect(struct parse *p, enum rl_tool_id tool, struct raw_value 
         copy(e->note, sizeof e->note, note + 4);
         trim(e->note);
     } else if (strncmp(text, "-- ", 3) == 0) {
-        return fail(p, raw->line, "expect %s: the kinds come before ' -- note'", rl_tool_name(tool));
+        return fail(p, raw->line, "expect %s: the kinds come before ' -- note'",
+                    rl_tool_name(tool));
     }
     trim(text);
     if (text[0] == '\0')
@@ -234,7 +235,8 @@ static int parse_expect(struct parse *p, enum rl_tool_id tool, struct raw_value 
             return fail(p, raw->line, "expect %s: %s never reports '%s'", rl_tool_name(tool),
                         rl_tool_name(tool), item);
         if (e->kinds & RL_KINDSET(k))
-            return fail(p, raw->line, "expect %s: kind '%s' listed twice", rl_tool_name(tool), item);
+            return fail(p, raw->line, "expect %s: kind '%s' listed twice", rl_tool_name(tool),
+                        item);
         e->kinds |= RL_KINDSET(k);
     }
     return 0;
@@ -278,7 +280,8 @@ static int read_markers(struct parse *p, struct rl_case *c, const char *text, si
                 k++;
             char kind[64];
             size_t n = 0;
-            while (k < end && n < sizeof kind - 1 && (islower((unsigned char)text[k]) || text[k] == '-'))
+            while (k < end && n < sizeof kind - 1 &&
+                   (islower((unsigned char)text[k]) || text[k] == '-'))
                 kind[n++] = text[k++];
             kind[n] = '\0';
             if (n == 0)
@@ -337,9 +340,10 @@ int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case
     for (size_t i = 0; i < sizeof concepts / sizeof concepts[0]; i++)
         known |= strcmp(v->text, concepts[i]) == 0;
     if (!known)
-        return fail(&p, v->line,
-                    "unknown concept '%s' (concepts: thread, race, mutex, condvar, deadlock, daemon)",
-                    v->text);
+        return fail(
+            &p, v->line,
+            "unknown concept '%s' (concepts: thread, race, mutex, condvar, deadlock, daemon)",
+            v->text);
     if (strcmp(v->text, folder) != 0)
         return fail(&p, v->line, "concept '%s' does not match the case's folder '%s'", v->text,
                     folder);
@@ -464,8 +468,8 @@ int rl_case_load(const char *path, struct rl_case *c, int check_twin, char *err,
         snprintf(twin, sizeof twin, "%s/%s.c", dir, c->twin);
         struct stat st;
         if (stat(twin, &st) != 0) {
-            snprintf(err, errsize, "%s:%d: twin '%s' does not exist (no %s)", path, c->twin_line, c->twin,
-                     twin);
+            snprintf(err, errsize, "%s:%d: twin '%s' does not exist (no %s)", path, c->twin_line,
+                     c->twin, twin);
             rl_case_free(c);
             return -1;
         }

@@ -11,15 +11,15 @@
 
 /* "expect tsan (clang >= 19): ..." applies only where the tool's version matches. */
 struct rl_qualifier {
-    char name[16];   /* "gcc", "clang" or "valgrind"; empty: unqualified */
-    char op[3];      /* ">=", "<=", ">", "<", "==" */
-    int version[3];  /* major, minor, patch (missing parts are 0) */
+    char name[16];  /* "gcc", "clang" or "valgrind"; empty: unqualified */
+    char op[3];     /* ">=", "<=", ">", "<", "==" */
+    int version[3]; /* major, minor, patch (missing parts are 0) */
 };
 
 struct rl_expect {
-    int line;        /* header line of the `expect` key; 0 when absent */
+    int line;         /* header line of the `expect` key; 0 when absent */
     rl_kindset kinds; /* empty set: clean */
-    char note[512];  /* the text after " -- ", explaining a miss or a false positive */
+    char note[512];   /* the text after " -- ", explaining a miss or a false positive */
     struct rl_qualifier when;
 };
 
@@ -32,14 +32,14 @@ struct rl_marker {
 
 struct rl_case {
     char path[4096];
-    char name[128];    /* the file's stem */
+    char name[128]; /* the file's stem */
     char concept[32];
-    char variant[16];  /* "correct" or "broken" */
-    char twin[128];    /* may be empty */
+    char variant[16]; /* "correct" or "broken" */
+    char twin[128];   /* may be empty */
     int twin_line;
     char title[256];
     char lesson[2048];
-    int timeout;       /* seconds */
+    int timeout;                            /* seconds */
     struct rl_expect expect[RL_TOOL_COUNT]; /* the unqualified expectation of each tool */
     struct rl_expect qualified[RL_CASE_MAX_QUALIFIED]; /* version-qualified ones, in order */
     int qualified_tool[RL_CASE_MAX_QUALIFIED];

@@ -9,12 +9,12 @@
 static const char *const tool_names[RL_TOOL_COUNT] = {"tsan", "helgrind", "drd", "daemon"};
 
 static const char *const kind_names[RL_KIND_COUNT] = {
-    "data-race",      "use-after-free",  "lock-order",    "bad-unlock",      "double-lock",
-    "destroy-locked", "invalid-mutex",   "held-lock-exit", "cond-misuse",    "sync-misuse",
-    "api-error",      "thread-leak",     "signal-unsafe", "fork-threads",    "deadlock",
-    "timeout",        "crash",           "assertion",     "not-detached",    "session-leader",
-    "controlling-tty", "std-streams",    "fd-leak",       "cwd",             "pidfile",
-    "no-clean-stop",  "not-running",     "unclassified",
+    "data-race",       "use-after-free", "lock-order",     "bad-unlock",   "double-lock",
+    "destroy-locked",  "invalid-mutex",  "held-lock-exit", "cond-misuse",  "sync-misuse",
+    "api-error",       "thread-leak",    "signal-unsafe",  "fork-threads", "deadlock",
+    "timeout",         "crash",          "assertion",      "not-detached", "session-leader",
+    "controlling-tty", "std-streams",    "fd-leak",        "cwd",          "pidfile",
+    "no-clean-stop",   "not-running",    "unclassified",
 };
 
 const char *rl_tool_name(enum rl_tool_id tool)
@@ -60,9 +60,11 @@ rl_kindset rl_tool_kinds(enum rl_tool_id tool)
                RL_KINDSET(RL_KIND_INVALID_MUTEX) | RL_KINDSET(RL_KIND_SYNC_MISUSE) |
                range(RL_KIND_THREAD_LEAK, RL_KIND_FORK_THREADS);
     case RL_TOOL_HELGRIND:
-        return harness | RL_KINDSET(RL_KIND_DATA_RACE) | range(RL_KIND_LOCK_ORDER, RL_KIND_API_ERROR);
+        return harness | RL_KINDSET(RL_KIND_DATA_RACE) |
+               range(RL_KIND_LOCK_ORDER, RL_KIND_API_ERROR);
     case RL_TOOL_DRD:
-        return harness | RL_KINDSET(RL_KIND_DATA_RACE) | range(RL_KIND_BAD_UNLOCK, RL_KIND_API_ERROR);
+        return harness | RL_KINDSET(RL_KIND_DATA_RACE) |
+               range(RL_KIND_BAD_UNLOCK, RL_KIND_API_ERROR);
     case RL_TOOL_DAEMON:
         return harness | range(RL_KIND_NOT_DETACHED, RL_KIND_NOT_RUNNING);
     default:
@@ -151,7 +153,8 @@ static const struct {
     {RL_TOOL_HELGRIND, "Misc", "recursive write lock granted", RL_KIND_DOUBLE_LOCK},
     {RL_TOOL_HELGRIND, "Misc", "currently wr-held by a different thread", RL_KIND_DOUBLE_LOCK},
     {RL_TOOL_HELGRIND, "Misc", "destroy of a locked mutex", RL_KIND_DESTROY_LOCKED},
-    {RL_TOOL_HELGRIND, "Misc", "pthread_mutex_destroy with invalid argument", RL_KIND_INVALID_MUTEX},
+    {RL_TOOL_HELGRIND, "Misc", "pthread_mutex_destroy with invalid argument",
+     RL_KIND_INVALID_MUTEX},
     {RL_TOOL_HELGRIND, "Misc", "Exiting thread still holds", RL_KIND_HELD_LOCK_EXIT},
     {RL_TOOL_HELGRIND, "Misc", "Unimplemented client request", RL_KIND_API_ERROR},
 

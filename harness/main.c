@@ -58,8 +58,10 @@ static double timeout_scale(void)
     char *end;
     double v = strtod(s, &end);
     if (*end || v <= 0) {
-        fprintf(stderr, "racelab: RACELAB_TIMEOUT_SCALE must be a positive number, not '%s'; "
-                        "using 1\n", s);
+        fprintf(stderr,
+                "racelab: RACELAB_TIMEOUT_SCALE must be a positive number, not '%s'; "
+                "using 1\n",
+                s);
         return 1.0;
     }
     return v;
@@ -137,12 +139,18 @@ static int append_results(const struct rl_session *s)
 static int cmd_run(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"tool", required_argument, 0, 't'},  {"case", required_argument, 0, 'c'},
-        {"bin", required_argument, 0, 'b'},   {"expect", required_argument, 0, 'e'},
-        {"timeout", required_argument, 0, 'T'}, {"runs", required_argument, 0, 'n'},
-        {"json", required_argument, 0, 'j'},  {"keep", no_argument, 0, 'k'},
-        {"verbose", no_argument, 0, 'v'},     {"help", no_argument, 0, 'h'},
-        {"backtrace", no_argument, 0, 'B'},   {"no-backtrace", no_argument, 0, 'N'},
+        {"tool", required_argument, 0, 't'},
+        {"case", required_argument, 0, 'c'},
+        {"bin", required_argument, 0, 'b'},
+        {"expect", required_argument, 0, 'e'},
+        {"timeout", required_argument, 0, 'T'},
+        {"runs", required_argument, 0, 'n'},
+        {"json", required_argument, 0, 'j'},
+        {"keep", no_argument, 0, 'k'},
+        {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {"backtrace", no_argument, 0, 'B'},
+        {"no-backtrace", no_argument, 0, 'N'},
         {0, 0, 0, 0},
     };
     const char *tool_name = NULL, *case_path = NULL, *bin = NULL, *expect = NULL, *json = NULL;
@@ -152,15 +160,33 @@ static int cmd_run(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
         char *end;
         switch (opt) {
-        case 't': tool_name = optarg; break;
-        case 'c': case_path = optarg; break;
-        case 'b': bin = optarg; break;
-        case 'e': expect = optarg; break;
-        case 'j': json = optarg; break;
-        case 'k': keep = 1; break;
-        case 'v': verbose = 1; break;
-        case 'B': backtrace = 1; break;
-        case 'N': backtrace = 0; break;
+        case 't':
+            tool_name = optarg;
+            break;
+        case 'c':
+            case_path = optarg;
+            break;
+        case 'b':
+            bin = optarg;
+            break;
+        case 'e':
+            expect = optarg;
+            break;
+        case 'j':
+            json = optarg;
+            break;
+        case 'k':
+            keep = 1;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'B':
+            backtrace = 1;
+            break;
+        case 'N':
+            backtrace = 0;
+            break;
         case 'T':
             timeout = strtod(optarg, &end);
             if (*end || timeout <= 0)
@@ -251,8 +277,8 @@ static int cmd_run(int argc, char **argv)
     rl_kindset hangs = RL_KINDSET(RL_KIND_DEADLOCK) | RL_KINDSET(RL_KIND_TIMEOUT);
     if (backtrace < 0)
         backtrace = !(s.expected & hangs);
-    struct rl_job job = {t, s.c, s.program, timeout, s.c && strcmp(s.c->concept, "daemon") == 0,
-                         keep, backtrace};
+    struct rl_job job = {
+        t, s.c, s.program, timeout, s.c && strcmp(s.c->concept, "daemon") == 0, keep, backtrace};
     s.runs = calloc((size_t)runs, sizeof *s.runs);
     if (!s.runs) {
         fprintf(stderr, "racelab: out of memory\n");
@@ -308,6 +334,18 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Appends a path (taken) to a growing list; drops it when out of memory. */
+static void push_file(char ***files, int *n, char *path)
+{
+    char **grown = path ? realloc(*files, (size_t)(*n + 1) * sizeof **files) : NULL;
+    if (!grown) {
+        free(path);
+        return;
+    }
+    *files = grown;
+    (*files)[(*n)++] = path;
+}
+
 /* Collects case files: each argument is a file, or a folder searched two levels deep. */
 static int collect(char **args, int nargs, char ***out)
 {
@@ -320,8 +358,7 @@ static int collect(char **args, int nargs, char ***out)
             continue;
         }
         if (!S_ISDIR(st.st_mode)) {
-            files = realloc(files, (size_t)(n + 1) * sizeof *files);
-            files[n++] = strdup(args[i]);
+            push_file(&files, &n, strdup(args[i]));
             continue;
         }
         DIR *d = opendir(args[i]);
@@ -337,9 +374,9 @@ static int collect(char **args, int nargs, char ***out)
                 size_t len = strlen(f->d_name);
                 if (len < 3 || strcmp(f->d_name + len - 2, ".c") != 0)
                     continue;
-                files = realloc(files, (size_t)(n + 1) * sizeof *files);
-                if (asprintf(&files[n], "%s/%s", sub, f->d_name) >= 0)
-                    n++;
+                char *path;
+                if (asprintf(&path, "%s/%s", sub, f->d_name) >= 0)
+                    push_file(&files, &n, path);
             }
             if (dd)
                 closedir(dd);
@@ -359,8 +396,8 @@ static int cmd_list(int argc, char **argv)
     char **files;
     int n = argc > 1 ? collect(argv + 1, argc - 1, &files) : collect(fallback, 1, &files);
     int status = RL_EXIT_PASS, broken = 0, without_twin = 0;
-    printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", "case", "variant", "twin", "tsan",
-           "helgrind", "drd", "daemon");
+    printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", "case", "variant", "twin", "tsan", "helgrind",
+           "drd", "daemon");
     for (int i = 0; i < n; i++) {
         struct rl_case c;
         char err[1024];
@@ -378,8 +415,8 @@ static int cmd_list(int argc, char **argv)
             else
                 snprintf(e[t], sizeof e[t], "-");
         }
-        printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", name, c.variant,
-               c.twin[0] ? c.twin : "-", e[0], e[1], e[2], e[3]);
+        printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", name, c.variant, c.twin[0] ? c.twin : "-",
+               e[0], e[1], e[2], e[3]);
         broken += strcmp(c.variant, "broken") == 0;
         without_twin += strcmp(c.variant, "broken") == 0 && !c.twin[0];
         rl_case_free(&c);

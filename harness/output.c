@@ -222,8 +222,8 @@ static void json_run(FILE *out, const struct rl_outcome *o)
         fputs("null", out);
     fprintf(out, ",\"exit_code\":%d,\"signal\":%d,\"waits\":", res->exit_code, res->term_signal);
     json_string(out, res->waits);
-    fprintf(out, ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports\":[",
-            res->reports.total, res->reports.dropped);
+    fprintf(out, ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports\":[", res->reports.total,
+            res->reports.dropped);
     for (size_t i = 0; i < res->reports.n; i++) {
         const struct rl_report *r = &res->reports.v[i];
         fputs(i ? ",{\"kind\":" : "{\"kind\":", out);
@@ -280,8 +280,8 @@ int rl_write_json(FILE *out, const struct rl_session *s)
     json_kinds(out, s->expected);
     fputs(",\"note\":", out);
     json_string(out, s->expect_note ? s->expect_note : "");
-    fprintf(out, ",\"pass\":%s,\"runs_passed\":%d,\"runs\":[", passed == s->nruns ? "true" : "false",
-            passed);
+    fprintf(out, ",\"pass\":%s,\"runs_passed\":%d,\"runs\":[",
+            passed == s->nruns ? "true" : "false", passed);
     for (int i = 0; i < s->nruns; i++) {
         if (i)
             fputc(',', out);

@@ -16,7 +16,7 @@ struct rl_outcome {
 struct rl_session {
     enum rl_tool_id tool;
     char tool_version[128];
-    const struct rl_case *c;  /* NULL for a bare program */
+    const struct rl_case *c; /* NULL for a bare program */
     char *const *program;
     rl_kindset expected;
     const char *expect_note;

@@ -351,8 +351,8 @@ static int read_small(const char *path, char *buf, size_t size)
 }
 
 struct thread_state {
-    char state;            /* from /proc/PID/task/TID/stat */
-    long syscall_nr;       /* -1: running in user space or unknown */
+    char state;      /* from /proc/PID/task/TID/stat */
+    long syscall_nr; /* -1: running in user space or unknown */
     unsigned long args[6];
     unsigned long switches; /* voluntary + involuntary context switches */
     unsigned long long sigblk;
@@ -400,12 +400,12 @@ static int timed_wait(const struct thread_state *t)
     case 35:  /* nanosleep */
     case 230: /* clock_nanosleep */
         return 1;
-    case 202:                 /* futex: the timeout is the fourth argument */
-    case 128:                 /* rt_sigtimedwait: the third */
+    case 202: /* futex: the timeout is the fourth argument */
+    case 128: /* rt_sigtimedwait: the third */
         return t->syscall_nr == 202 ? t->args[3] != 0 : t->args[2] != 0;
-    case 7:                   /* poll(fds, n, timeout_ms) */
-    case 232:                 /* epoll_wait(fd, ev, n, timeout_ms) */
-    case 281:                 /* epoll_pwait */
+    case 7:   /* poll(fds, n, timeout_ms) */
+    case 232: /* epoll_wait(fd, ev, n, timeout_ms) */
+    case 281: /* epoll_pwait */
         return (int)t->args[t->syscall_nr == 7 ? 2 : 3] >= 0;
     case 23:  /* select: the fifth */
     case 270: /* pselect6 */
@@ -429,7 +429,8 @@ static int runtime_helper(const struct thread_state *t)
 /* Calls fn for every thread of every live process of the run; stops early when fn returns
  * non-zero and returns that. */
 static int each_thread(struct rl_run *r,
-                       int (*fn)(void *ctx, pid_t pid, const char *tid, const struct thread_state *),
+                       int (*fn)(void *ctx, pid_t pid, const char *tid,
+                                 const struct thread_state *),
                        void *ctx)
 {
     pid_t pids[MAX_PIDS];
@@ -554,26 +555,46 @@ int rl_run_all_blocked(struct rl_run *r)
 static const char *syscall_name(long nr)
 {
     switch (nr) {
-    case 0: return "read";
-    case 2: return "open";
-    case 257: return "openat";
-    case 7: return "poll";
-    case 23: return "select";
-    case 34: return "pause";
-    case 35: return "nanosleep";
-    case 61: return "wait4";
-    case 72: return "fcntl";
-    case 73: return "flock";
-    case 128: return "rt_sigtimedwait";
-    case 130: return "rt_sigsuspend";
-    case 202: return "futex";
-    case 230: return "clock_nanosleep";
-    case 232: return "epoll_wait";
-    case 247: return "waitid";
-    case 270: return "pselect6";
-    case 271: return "ppoll";
-    case 281: return "epoll_pwait";
-    default: return NULL;
+    case 0:
+        return "read";
+    case 2:
+        return "open";
+    case 257:
+        return "openat";
+    case 7:
+        return "poll";
+    case 23:
+        return "select";
+    case 34:
+        return "pause";
+    case 35:
+        return "nanosleep";
+    case 61:
+        return "wait4";
+    case 72:
+        return "fcntl";
+    case 73:
+        return "flock";
+    case 128:
+        return "rt_sigtimedwait";
+    case 130:
+        return "rt_sigsuspend";
+    case 202:
+        return "futex";
+    case 230:
+        return "clock_nanosleep";
+    case 232:
+        return "epoll_wait";
+    case 247:
+        return "waitid";
+    case 270:
+        return "pselect6";
+    case 271:
+        return "ppoll";
+    case 281:
+        return "epoll_pwait";
+    default:
+        return NULL;
     }
 }
 
@@ -600,9 +621,9 @@ static int describe_thread(void *ctx, pid_t pid, const char *tid, const struct t
     if (read_small(path, wchan, sizeof wchan) < 0 || strcmp(wchan, "0") == 0)
         wchan[0] = '\0';
     if (d->used < d->size) {
-        int n = snprintf(d->buf + d->used, d->size - d->used, "pid %d thread %s: state %c, %s%s%s%s\n",
-                         (int)pid, tid, t->state, where, wchan[0] ? " [" : "", wchan,
-                         wchan[0] ? "]" : "");
+        int n = snprintf(d->buf + d->used, d->size - d->used,
+                         "pid %d thread %s: state %c, %s%s%s%s\n", (int)pid, tid, t->state, where,
+                         wchan[0] ? " [" : "", wchan, wchan[0] ? "]" : "");
         if (n > 0)
             d->used += (size_t)n;
     }

@@ -15,14 +15,14 @@
 #include <sys/types.h>
 
 struct rl_spawn {
-    char *const *argv;   /* argv[0] is looked up in PATH */
-    char *const *env;    /* the whole environment */
-    const char *dir;     /* working directory */
+    char *const *argv;               /* argv[0] is looked up in PATH */
+    char *const *env;                /* the whole environment */
+    const char *dir;                 /* working directory */
     const char *out_path, *err_path; /* stdout and stderr, unless use_pty */
-    int use_pty;         /* the program's session gets a pseudo-terminal as its controlling
-                            terminal, and 0-2 on it */
-    int keep_fd;         /* a descriptor passed to the program as RL_KEEP_FD (-1: none) */
-    int no_namespace;    /* never use a PID namespace (for tests of the fallback) */
+    int use_pty;      /* the program's session gets a pseudo-terminal as its controlling
+                         terminal, and 0-2 on it */
+    int keep_fd;      /* a descriptor passed to the program as RL_KEEP_FD (-1: none) */
+    int no_namespace; /* never use a PID namespace (for tests of the fallback) */
 };
 
 /* The descriptor number a kept descriptor (the daemon checker's canary) has in the program. */
@@ -32,19 +32,19 @@ enum rl_wait_until { RL_UNTIL_MAIN_EXITS, RL_UNTIL_ALL_EXIT };
 enum rl_wait_result { RL_WAIT_DONE, RL_WAIT_DEADLINE, RL_WAIT_HUNG };
 
 struct rl_run {
-    pid_t reaper;        /* racelab's child */
-    pid_t main_pid;      /* the program's first process, as racelab sees it (0: gone) */
+    pid_t reaper;         /* racelab's child */
+    pid_t main_pid;       /* the program's first process, as racelab sees it (0: gone) */
     pid_t main_local_pid; /* the same, as the reaper sees it */
-    int events_fd;       /* the reaper's reports */
+    int events_fd;        /* the reaper's reports */
     int namespaced;
-    int pty_master;      /* -1 without use_pty */
-    double started;      /* monotonic seconds */
+    int pty_master; /* -1 without use_pty */
+    double started; /* monotonic seconds */
     double main_ended;
     int main_done, main_status;
     int all_done;
-    int sent_signal;     /* racelab signalled the run: later signal deaths are not crashes */
+    int sent_signal; /* racelab signalled the run: later signal deaths are not crashes */
     int crashed, crash_signal, crash_pid; /* a process died of a signal nobody sent */
-    int exec_errno;      /* the program could not be started */
+    int exec_errno;                       /* the program could not be started */
     /* Hang detection: the sample that a stable streak started with. */
     double streak_since;
     char *streak;
@@ -56,11 +56,11 @@ int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t 
 /* Waits for the condition until deadline (rl_now() seconds). With settle > 0, also returns
  * RL_WAIT_HUNG once every thread of the run has sat in an untimed wait, without waking, for
  * settle seconds. */
-enum rl_wait_result rl_run_wait(struct rl_run *r, /* The descriptor number a kept descriptor (the daemon checker's canary) has in the program. */
+enum rl_wait_result rl_run_wait(struct rl_run *r, /* The descriptor number a kept descriptor (the
+                                                     daemon checker's canary) has in the program. */
 #define RL_KEEP_FD 7
 
-enum rl_wait_until until, double deadline,
-                                double settle);
+                                enum rl_wait_until until, double deadline, double settle);
 /* Whether every thread of the run is blocked in a wait with no timeout right now (a thread
  * that sleeps with a timeout will wake by itself: that is a timeout, not a deadlock). */
 int rl_run_all_blocked(struct rl_run *r);

@@ -30,8 +30,8 @@ int rl_proc_stat_parse(const char *text, struct rl_proc_stat *st)
     const char *close = strrchr(text, ')');
     int pid, ppid, pgrp, session, tty, tpgid;
     if (!close || sscanf(text, "%d", &pid) != 1 ||
-        sscanf(close + 1, " %c %d %d %d %d %d", &st->state, &ppid, &pgrp, &session, &tty,
-               &tpgid) != 6)
+        sscanf(close + 1, " %c %d %d %d %d %d", &st->state, &ppid, &pgrp, &session, &tty, &tpgid) !=
+            6)
         return -1;
     st->pid = pid;
     st->ppid = ppid;

@@ -9,15 +9,15 @@
 
 #include <stddef.h>
 
-#define RL_REPORT_MAX_LINES 32
-#define RL_REPORT_EXCERPT_MAX 4096
-#define RL_REPORTS_MAX_GROUPS 4096
+#define RL_REPORT_MAX_LINES          32
+#define RL_REPORT_EXCERPT_MAX        4096
+#define RL_REPORTS_MAX_GROUPS        4096
 #define RL_REPORTS_EXCERPTS_PER_KIND 3
 
 struct rl_report {
     enum rl_kind kind;
-    char tool_kind[64];  /* Valgrind's <kind>, or "tsan" */
-    char headline[256];  /* the tool's words: TSan's headline, Valgrind's <what> */
+    char tool_kind[64]; /* Valgrind's <kind>, or "tsan" */
+    char headline[256]; /* the tool's words: TSan's headline, Valgrind's <what> */
     int pid;
     int lines[RL_REPORT_MAX_LINES]; /* distinct lines of the case file the stacks cite */
     int nlines;

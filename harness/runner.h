@@ -11,29 +11,29 @@
 
 struct rl_job {
     const struct rl_tool *tool;
-    const struct rl_case *c;  /* NULL for a bare program */
-    char *const *program;     /* the program's argv (daemon cases: just the binary) */
-    double timeout;           /* seconds, already scaled */
-    int daemon;               /* run the daemon protocol */
-    int keep;                 /* keep the temporary directory */
-    int backtraces;           /* at a hang, ask gdb where each thread waits (about a second) */
+    const struct rl_case *c; /* NULL for a bare program */
+    char *const *program;    /* the program's argv (daemon cases: just the binary) */
+    double timeout;          /* seconds, already scaled */
+    int daemon;              /* run the daemon protocol */
+    int keep;                /* keep the temporary directory */
+    int backtraces;          /* at a hang, ask gdb where each thread waits (about a second) */
 };
 
 /* Time racelab gives a daemon to work before it asks it to stop, and its log interval. */
 #define RL_DAEMON_INTERVAL_MS 100
-#define RL_DAEMON_INTERVALS 3
+#define RL_DAEMON_INTERVALS   3
 /* How long every thread must sit still in an untimed wait for a `deadlock` verdict. */
 #define RL_HANG_SETTLE 0.5
 
 struct rl_result {
     struct rl_reports reports;
-    rl_kindset harness;   /* deadlock, timeout, crash, assertion */
-    double seconds;       /* wall time of the run */
-    double hang_seconds;  /* time to the deadlock/timeout verdict, when there was one */
-    int exit_code;        /* the program's first process: exit status, or -1 */
-    int term_signal;      /* or the signal that ended it, or 0 */
-    char waits[4096];     /* where each thread waited, at a hang */
-    char dir[4096];       /* the run's temporary directory (gone unless kept) */
+    rl_kindset harness;  /* deadlock, timeout, crash, assertion */
+    double seconds;      /* wall time of the run */
+    double hang_seconds; /* time to the deadlock/timeout verdict, when there was one */
+    int exit_code;       /* the program's first process: exit status, or -1 */
+    int term_signal;     /* or the signal that ended it, or 0 */
+    char waits[4096];    /* where each thread waited, at a hang */
+    char dir[4096];      /* the run's temporary directory (gone unless kept) */
     char stderr_tail[2048];
 };
 

@@ -10,10 +10,10 @@
 #include <stddef.h>
 
 struct rl_tool_run {
-    const char *dir;          /* the run's temporary directory: logs go here */
-    char *const *program;     /* the program's argv */
-    const char *case_path;    /* the case file, for cited lines; NULL for a bare program */
-    int killed;               /* racelab killed the run: logs may be cut short */
+    const char *dir;       /* the run's temporary directory: logs go here */
+    char *const *program;  /* the program's argv */
+    const char *case_path; /* the case file, for cited lines; NULL for a bare program */
+    int killed;            /* racelab killed the run: logs may be cut short */
 };
 
 struct rl_tool {
@@ -44,6 +44,7 @@ int rl_which(const char *name, char *out, size_t size);
 /* The sink that adds a parser's reports to an rl_reports. */
 void rl_tool_sink(void *reports, struct rl_report *r);
 /* A report of the tool's own failure (unclassified: it always fails the verdict). */
-void rl_tool_failure(struct rl_reports *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rl_tool_failure(struct rl_reports *rs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

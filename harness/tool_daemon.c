@@ -20,8 +20,10 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
         return RL_EXIT_USAGE;
     }
     if (rl_file_contains(bin, "__tsan_init")) {
-        snprintf(why, whysize, "%s is built with -fsanitize=thread: the daemon checker needs "
-                               "the plain build", bin);
+        snprintf(why, whysize,
+                 "%s is built with -fsanitize=thread: the daemon checker needs "
+                 "the plain build",
+                 bin);
         return RL_EXIT_USAGE;
     }
     snprintf(version, size, "racelab daemon checker");
@@ -114,8 +116,9 @@ void rl_daemon_drive(struct rl_run *run, const struct rl_job *job, struct rl_res
     /* 2. The daemon works for a few intervals. */
     if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, rl_now() + RL_DAEMON_INTERVALS * interval, 0) ==
         RL_WAIT_DONE) {
-        flag(res, RL_KIND_NOT_RUNNING, "no process of the run was left after the original "
-                                       "process returned");
+        flag(res, RL_KIND_NOT_RUNNING,
+             "no process of the run was left after the original "
+             "process returned");
         return;
     }
     long pid = rl_pidfile_read(pidfile);

@@ -20,8 +20,8 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
         return RL_EXIT_USAGE;
     }
     if (rl_file_contains(bin, "__tsan_init")) {
-        snprintf(why, whysize,
-                 "%s is built with -fsanitize=thread: Valgrind needs the plain build", bin);
+        snprintf(why, whysize, "%s is built with -fsanitize=thread: Valgrind needs the plain build",
+                 bin);
         return RL_EXIT_USAGE;
     }
     snprintf(version, size, "valgrind");
@@ -97,5 +97,6 @@ static int drd_collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return collect(tr, rs, RL_TOOL_DRD);
 }
 
-const struct rl_tool rl_tool_helgrind = {RL_TOOL_HELGRIND, probe, helgrind_command, helgrind_collect};
+const struct rl_tool rl_tool_helgrind = {RL_TOOL_HELGRIND, probe, helgrind_command,
+                                         helgrind_collect};
 const struct rl_tool rl_tool_drd = {RL_TOOL_DRD, probe, drd_command, drd_collect};

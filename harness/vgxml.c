@@ -12,7 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum field { F_NONE, F_PID, F_STATE, F_KIND, F_WHAT, F_XWHAT_TEXT, F_AUXWHAT, F_FN, F_DIR, F_FILE, F_LINE };
+enum field {
+    F_NONE,
+    F_PID,
+    F_STATE,
+    F_KIND,
+    F_WHAT,
+    F_XWHAT_TEXT,
+    F_AUXWHAT,
+    F_FN,
+    F_DIR,
+    F_FILE,
+    F_LINE
+};
 
 struct rl_vgxml {
     XML_Parser parser;

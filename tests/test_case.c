@@ -47,7 +47,8 @@ static void good_header(void **state)
     assert_string_equal(c.name, "counter_unlocked");
     assert_string_equal(c.variant, "broken");
     assert_string_equal(c.twin, "counter_mutex");
-    assert_string_equal(c.lesson, "counter++ is a load, an add and a store; two threads interleave them.");
+    assert_string_equal(c.lesson,
+                        "counter++ is a load, an add and a store; two threads interleave them.");
     assert_int_equal(c.timeout, 7);
     assert_int_equal(c.expect[RL_TOOL_TSAN].kinds, RL_KINDSET(RL_KIND_DATA_RACE));
     assert_int_equal(c.expect[RL_TOOL_HELGRIND].kinds,
@@ -127,7 +128,8 @@ static void bad_headers(void **state)
                  "marker names unknown kind 'nonsense'");
     expect_error("// racelab: data-race", "// racelab:", 16, "without a kind");
     expect_error("/* racelab-case", "/* a comment", 1, "must start with 'racelab-case'");
-    expect_error("/* racelab-case", "int x;\n/* racelab-case", 1, "must start with a '/* racelab-case'");
+    expect_error("/* racelab-case", "int x;\n/* racelab-case", 1,
+                 "must start with a '/* racelab-case'");
     expect_error(" */\n#include", "\n#include", 13, "expected 'key: value', found '#include");
     char unclosed[1024];
     snprintf(unclosed, sizeof unclosed, "%.*s", (int)(strstr(good, " */") - good), good);
@@ -184,7 +186,8 @@ static void daemon_cases_need_daemon_expectation(void **state)
                      " * lesson: l\n * expect tsan: clean\n * expect helgrind: clean\n"
                      " * expect drd: clean\n * expect daemon: cwd, pidfile\n */\n";
     assert_int_equal(rl_case_parse("cases/daemon/d.c", ok, strlen(ok), &c, err, sizeof err), 0);
-    assert_int_equal(c.expect[RL_TOOL_DAEMON].kinds, RL_KINDSET(RL_KIND_CWD) | RL_KINDSET(RL_KIND_PIDFILE));
+    assert_int_equal(c.expect[RL_TOOL_DAEMON].kinds,
+                     RL_KINDSET(RL_KIND_CWD) | RL_KINDSET(RL_KIND_PIDFILE));
     rl_case_free(&c);
 }
 
@@ -201,7 +204,8 @@ static void version_qualified(void **state)
     char err[512];
     assert_int_equal(rl_case_parse("cases/race/q.c", hdr, strlen(hdr), &c, err, sizeof err), 0);
     assert_int_equal(c.nqualified, 2);
-    const struct rl_expect *e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 19.1.7)");
+    const struct rl_expect *e =
+        rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 19.1.7)");
     assert_int_equal(e->kinds, 0);
     assert_int_equal(e->line, 7);
     e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 22.1.8)");
@@ -233,7 +237,8 @@ static void version_qualified(void **state)
     const char *lonely = "/* racelab-case\n * concept: race\n * variant: correct\n * title: t\n"
                          " * lesson: l\n * expect tsan (clang >= 19): clean\n"
                          " * expect helgrind: clean\n * expect drd: clean\n */\n";
-    assert_int_equal(rl_case_parse("cases/race/q.c", lonely, strlen(lonely), &c, err, sizeof err), -1);
+    assert_int_equal(rl_case_parse("cases/race/q.c", lonely, strlen(lonely), &c, err, sizeof err),
+                     -1);
     assert_non_null(strstr(err, "q.c:1: header lacks 'expect tsan:'"));
     const char *bad = "/* racelab-case\n * concept: race\n * variant: correct\n * title: t\n"
                       " * lesson: l\n * expect tsan: clean\n * expect tsan (clang => 19): clean\n"

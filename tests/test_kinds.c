@@ -42,8 +42,7 @@ static void tsan_headlines(void **state)
         {"signal-unsafe call inside of a signal", RL_KIND_SIGNAL_UNSAFE},
         {"signal handler spoils errno", RL_KIND_SIGNAL_UNSAFE},
         {"lock-order-inversion (potential deadlock)", RL_KIND_LOCK_ORDER},
-        {"starting new threads after multi-threaded fork is not supported",
-         RL_KIND_FORK_THREADS},
+        {"starting new threads after multi-threaded fork is not supported", RL_KIND_FORK_THREADS},
         {"SEGV on unknown address", RL_KIND_CRASH},
         {"a headline from a newer runtime", RL_KIND_UNCLASSIFIED},
     };
@@ -66,10 +65,12 @@ static void valgrind_kinds(void **state)
         {RL_TOOL_HELGRIND, "UnlockBogus", "x", RL_KIND_BAD_UNLOCK},
         {RL_TOOL_HELGRIND, "PthAPIerror", "x", RL_KIND_API_ERROR},
         {RL_TOOL_HELGRIND, "Dubious", "x", RL_KIND_COND_MISUSE},
-        {RL_TOOL_HELGRIND, "Misc", "Thread #1: Attempt to re-lock a non-recursive lock I already hold",
+        {RL_TOOL_HELGRIND, "Misc",
+         "Thread #1: Attempt to re-lock a non-recursive lock I already hold", RL_KIND_DOUBLE_LOCK},
+        {RL_TOOL_HELGRIND, "Misc",
+         "Bug in libpthread: recursive write lock granted on mutex/wrlock "
+         "which does not support recursion",
          RL_KIND_DOUBLE_LOCK},
-        {RL_TOOL_HELGRIND, "Misc", "Bug in libpthread: recursive write lock granted on mutex/wrlock "
-                                   "which does not support recursion", RL_KIND_DOUBLE_LOCK},
         {RL_TOOL_HELGRIND, "Misc", "Thread #1: pthread_mutex_destroy of a locked mutex",
          RL_KIND_DESTROY_LOCKED},
         {RL_TOOL_HELGRIND, "Misc", "pthread_mutex_destroy with invalid argument",
@@ -78,31 +79,41 @@ static void valgrind_kinds(void **state)
          RL_KIND_HELD_LOCK_EXIT},
         {RL_TOOL_HELGRIND, "Misc", "pthread_cond_{timed}wait called with un-held mutex",
          RL_KIND_COND_MISUSE},
-        {RL_TOOL_HELGRIND, "Misc", "pthread_cond_{signal,broadcast}: dubious: associated lock is "
-                                   "not held by any thread", RL_KIND_COND_MISUSE},
+        {RL_TOOL_HELGRIND, "Misc",
+         "pthread_cond_{signal,broadcast}: dubious: associated lock is "
+         "not held by any thread",
+         RL_KIND_COND_MISUSE},
         {RL_TOOL_HELGRIND, "Misc", "condition variable has been destroyed while being waited upon",
          RL_KIND_COND_MISUSE},
-        {RL_TOOL_HELGRIND, "Misc", "Bug in libpthread: pthread_cond_wait succeeded without prior "
-                                   "pthread_cond_post", RL_KIND_COND_MISUSE},
+        {RL_TOOL_HELGRIND, "Misc",
+         "Bug in libpthread: pthread_cond_wait succeeded without prior "
+         "pthread_cond_post",
+         RL_KIND_COND_MISUSE},
         {RL_TOOL_HELGRIND, "Misc", "pthread_rwlock_destroy of a locked mutex", RL_KIND_SYNC_MISUSE},
-        {RL_TOOL_HELGRIND, "Misc", "Bug in libpthread: sem_wait succeeded on semaphore without "
-                                   "prior sem_post", RL_KIND_SYNC_MISUSE},
+        {RL_TOOL_HELGRIND, "Misc",
+         "Bug in libpthread: sem_wait succeeded on semaphore without "
+         "prior sem_post",
+         RL_KIND_SYNC_MISUSE},
         {RL_TOOL_HELGRIND, "Misc", "pthread_barrier_wait: barrier is uninitialised",
          RL_KIND_SYNC_MISUSE},
         {RL_TOOL_HELGRIND, "Misc", "Unimplemented client request macro \"X\"", RL_KIND_API_ERROR},
         {RL_TOOL_HELGRIND, "Misc", "something new", RL_KIND_UNCLASSIFIED},
         {RL_TOOL_HELGRIND, "ConflictingAccess", "x", RL_KIND_UNCLASSIFIED},
         {RL_TOOL_DRD, "ConflictingAccess", "Conflicting load", RL_KIND_DATA_RACE},
-        {RL_TOOL_DRD, "MutexErr", "Mutex not locked by calling thread: mutex 0x1", RL_KIND_BAD_UNLOCK},
+        {RL_TOOL_DRD, "MutexErr", "Mutex not locked by calling thread: mutex 0x1",
+         RL_KIND_BAD_UNLOCK},
         {RL_TOOL_DRD, "MutexErr", "Mutex not locked: mutex 0x1", RL_KIND_BAD_UNLOCK},
         {RL_TOOL_DRD, "MutexErr", "Recursive locking not allowed: mutex 0x1", RL_KIND_DOUBLE_LOCK},
         {RL_TOOL_DRD, "MutexErr", "Mutex locked recursively", RL_KIND_DOUBLE_LOCK},
-        {RL_TOOL_DRD, "MutexErr", "The impossible happened: mutex is locked simultaneously by two "
-                                  "threads", RL_KIND_DOUBLE_LOCK},
+        {RL_TOOL_DRD, "MutexErr",
+         "The impossible happened: mutex is locked simultaneously by two "
+         "threads",
+         RL_KIND_DOUBLE_LOCK},
         {RL_TOOL_DRD, "MutexErr", "Destroying locked mutex: mutex 0x1", RL_KIND_DESTROY_LOCKED},
         {RL_TOOL_DRD, "MutexErr", "Mutex still locked at thread exit: mutex 0x1",
          RL_KIND_HELD_LOCK_EXIT},
-        {RL_TOOL_DRD, "MutexErr", "The object at address 0x1 is not a mutex.", RL_KIND_INVALID_MUTEX},
+        {RL_TOOL_DRD, "MutexErr", "The object at address 0x1 is not a mutex.",
+         RL_KIND_INVALID_MUTEX},
         {RL_TOOL_DRD, "MutexErr", "Mutex reinitialization", RL_KIND_INVALID_MUTEX},
         {RL_TOOL_DRD, "MutexErr", "Mutex type changed", RL_KIND_INVALID_MUTEX},
         {RL_TOOL_DRD, "MutexErr", "Mutex type mismatch", RL_KIND_INVALID_MUTEX},
@@ -136,7 +147,8 @@ static void kindset_format(void **state)
     char buf[128];
     rl_kindset_format(0, buf, sizeof buf);
     assert_string_equal(buf, "clean");
-    rl_kindset_format(RL_KINDSET(RL_KIND_DATA_RACE) | RL_KINDSET(RL_KIND_DEADLOCK), buf, sizeof buf);
+    rl_kindset_format(RL_KINDSET(RL_KIND_DATA_RACE) | RL_KINDSET(RL_KIND_DEADLOCK), buf,
+                      sizeof buf);
     assert_string_equal(buf, "data-race, deadlock");
     assert_true(rl_tool_kinds(RL_TOOL_DRD) & RL_KINDSET(RL_KIND_DEADLOCK));
     assert_false(rl_tool_kinds(RL_TOOL_DRD) & RL_KINDSET(RL_KIND_LOCK_ORDER));

@@ -18,9 +18,9 @@ static const char text[] = "/* racelab-case\n"
                            " * expect helgrind: data-race\n"
                            " * expect drd: data-race\n"
                            " */\n"
-                           "int x;\n"                              /* 10 */
+                           "int x;\n"                                         /* 10 */
                            "void f(void) { x++; } /* racelab: data-race */\n" /* 11 */
-                           "void g(void) { x--; }\n";              /* 12 */
+                           "void g(void) { x--; }\n";                         /* 12 */
 
 static struct rl_case c;
 

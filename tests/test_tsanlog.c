@@ -99,10 +99,9 @@ static void cut_short_and_special_lines(void **state)
     (void)state;
     struct rl_reports rs = {0};
     /* A report the kill cut before SUMMARY is still a report. */
-    const char *truncated[] = {"==================",
-                               "WARNING: ThreadSanitizer: data race (pid=7)",
-                               "  Write of size 4 at 0x1 by thread T1:",
-                               "    #0 f /src/x.c:12:3 (x+0x1)", NULL};
+    const char *truncated[] = {
+        "==================", "WARNING: ThreadSanitizer: data race (pid=7)",
+        "  Write of size 4 at 0x1 by thread T1:", "    #0 f /src/x.c:12:3 (x+0x1)", NULL};
     feed(&rs, truncated);
     assert_int_equal(rs.n, 1);
     assert_int_equal(rs.v[0].kind, RL_KIND_DATA_RACE);
@@ -115,7 +114,8 @@ static void cut_short_and_special_lines(void **state)
         "FATAL: ThreadSanitizer: unexpected memory mapping 0x7f-0x8f",
         "WARNING: ThreadSanitizer: a headline from the future (pid=7)",
         "SUMMARY: ThreadSanitizer: a headline from the future",
-        "==7==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 T7)",
+        "==7==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 "
+        "T7)",
         "    #0 main /src/x.c:30 (x+0x1)",
         NULL};
     feed(&rs, special);
@@ -131,9 +131,13 @@ static void cut_short_and_special_lines(void **state)
     rl_reports_free(&rs);
 
     /* Frames without a location, odd tokens, and lines outside a report. */
-    const char *odd[] = {"    #0 f /src/x.c:12 (x+0x1)", "WARNING: ThreadSanitizer: data race (pid=7)",
-                         "    #0 <null> <null> (x+0x1)", "    #1 f :12:3 (x+0x1)",
-                         "    #2 f /src/x.c:notanumber (x+0x1)", "    #", NULL};
+    const char *odd[] = {"    #0 f /src/x.c:12 (x+0x1)",
+                         "WARNING: ThreadSanitizer: data race (pid=7)",
+                         "    #0 <null> <null> (x+0x1)",
+                         "    #1 f :12:3 (x+0x1)",
+                         "    #2 f /src/x.c:notanumber (x+0x1)",
+                         "    #",
+                         NULL};
     feed(&rs, odd);
     assert_int_equal(rs.n, 1);
     assert_int_equal(rs.v[0].nlines, 0);

@@ -92,7 +92,8 @@ static void truncated_by_kill(void **state)
 {
     (void)state;
     struct rl_vgxml_result res;
-    struct rl_reports rs = parse("helgrind-race-truncated.xml", RL_TOOL_HELGRIND, SRC "race.c", &res);
+    struct rl_reports rs =
+        parse("helgrind-race-truncated.xml", RL_TOOL_HELGRIND, SRC "race.c", &res);
     assert_false(res.complete);
     assert_false(res.finished);
     assert_false(res.malformed);
@@ -190,19 +191,16 @@ static void unknown_and_malformed(void **state)
     rl_reports_free(&rs);
 
     struct rl_reports none = {0};
-    assert_int_equal(rl_vgxml_parse_file("/nonexistent.xml", RL_TOOL_DRD, NULL, rl_tool_sink,
-                                         &none, &res), -1);
+    assert_int_equal(
+        rl_vgxml_parse_file("/nonexistent.xml", RL_TOOL_DRD, NULL, rl_tool_sink, &none, &res), -1);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(helgrind_and_drd_race),
-        cmocka_unit_test(misuse_kinds),
-        cmocka_unit_test(truncated_by_kill),
-        cmocka_unit_test(one_file_per_process),
-        cmocka_unit_test(byte_by_byte),
-        cmocka_unit_test(unknown_and_malformed),
+        cmocka_unit_test(helgrind_and_drd_race), cmocka_unit_test(misuse_kinds),
+        cmocka_unit_test(truncated_by_kill),     cmocka_unit_test(one_file_per_process),
+        cmocka_unit_test(byte_by_byte),          cmocka_unit_test(unknown_and_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
