@@ -682,6 +682,18 @@ int rl_run_signal(struct rl_run *r, pid_t program_pid, int sig)
     return kill(outer, sig);
 }
 
+void rl_run_stop(struct rl_run *r, pid_t program_pid)
+{
+    if (program_pid > 0 && rl_run_signal(r, program_pid, SIGTERM) == 0)
+        return;
+    /* No such process to address: ask every process of the run. */
+    pid_t pids[MAX_PIDS];
+    int n = rl_run_pids(r, pids, MAX_PIDS);
+    r->sent_signal = 1;
+    for (int i = 0; i < n; i++)
+        kill(pids[i], SIGTERM);
+}
+
 void rl_run_kill(struct rl_run *r)
 {
     if (r->reaper > 0) {

@@ -68,6 +68,9 @@ int rl_run_all_blocked(struct rl_run *r);
 void rl_run_describe(struct rl_run *r, char *buf, size_t size);
 /* Sends sig to a process of the run (pid as the program knows it, e.g. from a pidfile). */
 int rl_run_signal(struct rl_run *r, pid_t program_pid, int sig);
+/* Asks the program to stop: SIGTERM to program_pid (as the program knows it, e.g. from its
+ * pidfile), or to every process of the run when that pid is not one of them. */
+void rl_run_stop(struct rl_run *r, pid_t program_pid);
 /* The live processes of the run (racelab's view of their pids), the reaper excluded. */
 int rl_run_pids(struct rl_run *r, pid_t *out, int max);
 /* Maps a pid as the program knows it (inside the namespace) to racelab's view; 0 if none. */

@@ -2,6 +2,7 @@
 #include "runner.h"
 
 #include "proc.h"
+#include "procinfo.h"
 #include "tool_daemon.h"
 
 #include <errno.h>
@@ -111,18 +112,6 @@ static void hang(struct rl_run *run, const struct rl_job *job, enum rl_wait_resu
     }
 }
 
-static pid_t read_pidfile(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    long pid = 0;
-    if (fscanf(f, "%ld", &pid) != 1 || pid <= 0)
-        pid = 0;
-    fclose(f);
-    return (pid_t)pid;
-}
-
 /* The daemon protocol: the original process must return; the daemon then works for a few
  * intervals and is asked to stop with SIGTERM through its pidfile. */
 static void drive_daemon(struct rl_run *run, const struct rl_job *job, struct rl_result *res)
@@ -139,15 +128,7 @@ static void drive_daemon(struct rl_run *run, const struct rl_job *job, struct rl
         return; /* nothing left to stop */
     char pidfile[4200];
     snprintf(pidfile, sizeof pidfile, "%s/daemon.pid", res->dir);
-    pid_t pid = read_pidfile(pidfile);
-    if (pid <= 0 || rl_run_signal(run, pid, SIGTERM) < 0) {
-        /* No daemon to address: stop whatever the run left. */
-        pid_t pids[256];
-        int n = rl_run_pids(run, pids, 256);
-        run->sent_signal = 1;
-        for (int i = 0; i < n; i++)
-            kill(pids[i], SIGTERM);
-    }
+    rl_run_stop(run, (pid_t)rl_pidfile_read(pidfile));
     double stop = rl_now();
     w = rl_run_wait(run, RL_UNTIL_ALL_EXIT, stop + job->timeout, RL_HANG_SETTLE);
     if (w != RL_WAIT_DONE)

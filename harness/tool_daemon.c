@@ -153,13 +153,7 @@ void rl_daemon_drive(struct rl_run *run, const struct rl_job *job, struct rl_res
     }
 
     /* 3. SIGTERM stops it cleanly: every process gone, the pidfile removed. */
-    if (pid <= 0 || rl_run_signal(run, (pid_t)pid, SIGTERM) < 0) {
-        pid_t pids[256];
-        int n = rl_run_pids(run, pids, 256);
-        run->sent_signal = 1;
-        for (int i = 0; i < n; i++)
-            kill(pids[i], SIGTERM);
-    }
+    rl_run_stop(run, (pid_t)pid);
     double asked = rl_now();
     if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, asked + job->timeout, RL_HANG_SETTLE) != RL_WAIT_DONE)
         flag(res, RL_KIND_NO_CLEAN_STOP, "still running %.1f s after SIGTERM", rl_now() - asked);

@@ -43,7 +43,10 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, const cha
         rl_strv_addf(argv, "--xml=yes") < 0 ||
         rl_strv_addf(argv, "--xml-file=%s/vg.%%p.xml", tr->dir) < 0 ||
         rl_strv_addf(argv, "--log-file=%s/valgrind.log", tr->dir) < 0 ||
-        rl_strv_addf(argv, "--trace-children=yes") < 0)
+        rl_strv_addf(argv, "--trace-children=yes") < 0 ||
+        /* In racelab's PID namespace every run's valgrind is pid 2: its gdbserver FIFOs
+         * (/tmp/vgdb-pipe-...-to-2-...) would collide between parallel runs. */
+        rl_strv_addf(argv, "--vgdb=no") < 0)
         return -1;
     for (char *const *a = tr->program; *a; a++)
         if (rl_strv_addf(argv, "%s", *a) < 0)
