@@ -105,6 +105,9 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
                             "on the program's stderr)");
     if (rl_file_contains(err, "FATAL: ThreadSanitizer"))
         rl_tool_failure(rs, "ThreadSanitizer failed to start (FATAL on the program's stderr)");
+    if (rl_file_contains(err, "ThreadSanitizer: CHECK failed"))
+        rl_tool_failure(rs, "ThreadSanitizer failed its own check (CHECK failed on the "
+                            "program's stderr)");
     return 0;
 }
 

@@ -66,6 +66,26 @@ static int drd_command(const struct rl_tool_run *tr, struct rl_strv *argv, struc
     return command(tr, argv, "drd");
 }
 
+/* The last non-empty line of valgrind.log: Valgrind's own word on why it stopped. */
+static void last_log_line(const char *dir, char *out, size_t size)
+{
+    char path[4200], line[512];
+    snprintf(path, sizeof path, "%s/valgrind.log", dir);
+    snprintf(out, size, "valgrind.log is empty");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        const char *text = line;
+        if (text[0] == '=' && strstr(text + 1, "== ")) /* "==123== " */
+            text = strstr(text + 1, "== ") + 3;
+        if (*text)
+            snprintf(out, size, "%.150s", text);
+    }
+    fclose(f);
+}
+
 static int collect(const struct rl_tool_run *tr, struct rl_reports *rs, enum rl_tool_id tool)
 {
     int pids[1024];
@@ -82,8 +102,11 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs, enum rl_
             rl_tool_failure(rs, "%s is not Valgrind XML (%s)", path, res.error);
         /* Valgrind closes its XML on every exit of its own, a fatal signal of the program
          * included; an open document that racelab did not cut short means it died itself. */
-        else if (!res.complete && !tr->killed)
-            rl_tool_failure(rs, "valgrind stopped before finishing %s (see valgrind.log)", path);
+        else if (!res.complete && !tr->killed) {
+            char why[160];
+            last_log_line(tr->dir, why, sizeof why);
+            rl_tool_failure(rs, "valgrind stopped before finishing %s: %s", path, why);
+        }
     }
     if (n == 0)
         rl_tool_failure(rs, "valgrind wrote no XML (see valgrind.log): it did not run the program");

@@ -118,9 +118,12 @@ void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
         start(p, headline, rl_kind_from_tsan(headline), line);
         return;
     }
-    /* The runtime itself failed ("FATAL: ThreadSanitizer: unexpected memory mapping"), or did
-     * not understand TSAN_OPTIONS: never a verdict about the program. */
-    if (strstr(line, "FATAL: ThreadSanitizer") || strstr(line, "unrecognized flag")) {
+    /* The runtime itself failed ("FATAL: ThreadSanitizer: unexpected memory mapping", or clang
+     * 14's "ThreadSanitizer: CHECK failed: sanitizer_thread_registry.cpp:348" when a thread is
+     * joined twice, after which it exits with exitcode, 0 here), or did not understand
+     * TSAN_OPTIONS: never a verdict about the program. */
+    if (strstr(line, "FATAL: ThreadSanitizer") || strstr(line, "unrecognized flag") ||
+        strstr(line, "ThreadSanitizer: CHECK failed")) {
         start(p, line, RL_KIND_UNCLASSIFIED, line);
         flush(p);
         return;

@@ -112,6 +112,8 @@ static void cut_short_and_special_lines(void **state)
         "ThreadSanitizer: starting new threads after multi-threaded fork is not supported. Dying "
         "(set die_after_fork=0 to override)",
         "FATAL: ThreadSanitizer: unexpected memory mapping 0x7f-0x8f",
+        "ThreadSanitizer: CHECK failed: sanitizer_thread_registry.cpp:348 \"((t)) != (0)\" (0x0, "
+        "0x0) (tid=5)",
         "WARNING: ThreadSanitizer: a headline from the future (pid=7)",
         "SUMMARY: ThreadSanitizer: a headline from the future",
         "==7==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 "
@@ -119,15 +121,17 @@ static void cut_short_and_special_lines(void **state)
         "    #0 main /src/x.c:30 (x+0x1)",
         NULL};
     feed(&rs, special);
-    assert_int_equal(rs.n, 4);
+    assert_int_equal(rs.n, 5);
     assert_int_equal(rs.v[0].kind, RL_KIND_FORK_THREADS);
     assert_int_equal(rs.v[1].kind, RL_KIND_UNCLASSIFIED);
     assert_non_null(strstr(rs.v[1].headline, "FATAL"));
     assert_int_equal(rs.v[2].kind, RL_KIND_UNCLASSIFIED);
-    assert_string_equal(rs.v[2].headline, "a headline from the future");
-    assert_int_equal(rs.v[3].kind, RL_KIND_CRASH);
-    assert_string_equal(rs.v[3].headline, "SEGV on unknown address");
-    assert_int_equal(rs.v[3].lines[0], 30);
+    assert_non_null(strstr(rs.v[2].headline, "CHECK failed"));
+    assert_int_equal(rs.v[3].kind, RL_KIND_UNCLASSIFIED);
+    assert_string_equal(rs.v[3].headline, "a headline from the future");
+    assert_int_equal(rs.v[4].kind, RL_KIND_CRASH);
+    assert_string_equal(rs.v[4].headline, "SEGV on unknown address");
+    assert_int_equal(rs.v[4].lines[0], 30);
     rl_reports_free(&rs);
 
     /* Frames without a location, odd tokens, and lines outside a report. */
