@@ -509,8 +509,14 @@ int rl_qualifier_parse(const char *text, struct rl_qualifier *q)
 {
     memset(q, 0, sizeof *q);
     char name[16], op[3], version[32], close;
-    if (sscanf(text, " ( %15[a-z] %2[<>=] %31[0-9.] %c", name, op, version, &close) != 4 ||
+    int end = 0;
+    if (sscanf(text, " ( %15[a-z] %2[<>=] %31[0-9.] %c%n", name, op, version, &close, &end) != 4 ||
         close != ')')
+        return -1;
+    /* Nothing may follow: "expect tsan (clang >= 19) on arm:" is not what it seems. */
+    while (isspace((unsigned char)text[end]))
+        end++;
+    if (text[end] != '\0')
         return -1;
     if (strcmp(name, "gcc") != 0 && strcmp(name, "clang") != 0 && strcmp(name, "valgrind") != 0)
         return -1;

@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,7 @@ static void frame(struct rl_tsan_parser *p, const char *s)
         if (tok[0] == '(')
             break;
         long line = split_location(tok);
-        if (line > 0) {
+        if (line > 0 && line <= INT_MAX) { /* past INT_MAX, (int) would wrap to another line */
             rl_report_add_frame(&p->cur, tok, (int)line, p->case_path);
             return;
         }
@@ -148,6 +149,25 @@ void rl_tsan_finish(struct rl_tsan_parser *p)
     flush(p);
 }
 
+/* Reads one line into buf (at most size - 1 bytes; the rest of a longer line is dropped),
+ * without its '\n'. Returns 0 at the end of the file. A NUL byte inside a line ends what
+ * the parser sees of that line (a C string) and nothing else: fgets could not tell such a
+ * line from an over-long one, and dropped the next line as its "rest". */
+static int read_line(FILE *f, char *buf, size_t size)
+{
+    size_t n = 0;
+    int c, any = 0;
+    while ((c = getc_unlocked(f)) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (n < size - 1)
+            buf[n++] = (char)c;
+    }
+    buf[n] = '\0';
+    return any;
+}
+
 int rl_tsan_parse_file(const char *path, const char *case_path, int pid, rl_report_sink sink,
                        void *ctx)
 {
@@ -157,16 +177,8 @@ int rl_tsan_parse_file(const char *path, const char *case_path, int pid, rl_repo
     struct rl_tsan_parser p;
     rl_tsan_init(&p, case_path, pid, sink, ctx);
     char line[4096];
-    int skipping = 0; /* the rest of an over-long line */
-    while (fgets(line, sizeof line, f)) {
-        size_t n = strlen(line);
-        int whole = n > 0 && line[n - 1] == '\n';
-        if (whole)
-            line[--n] = '\0';
-        if (!skipping)
-            rl_tsan_line(&p, line);
-        skipping = !whole && !feof(f);
-    }
+    while (read_line(f, line, sizeof line))
+        rl_tsan_line(&p, line);
     rl_tsan_finish(&p);
     fclose(f);
     return 0;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <expat.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,9 +181,12 @@ static void on_end(void *data, const XML_Char *name)
     case F_FILE:
         set(x->file, sizeof x->file, x->text);
         break;
-    case F_LINE:
-        x->line = atoi(x->text);
+    case F_LINE: {
+        /* Not atoi: "4294967306" would wrap around to line 10. */
+        long line = strtol(x->text, NULL, 10);
+        x->line = line > 0 && line <= INT_MAX ? (int)line : 0;
         break;
+    }
     case F_NONE:
         break;
     }

@@ -16,12 +16,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond)                                                                    \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #cond);   \
-            abort();                                                                       \
-        }                                                                                  \
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #cond);           \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* Whether a fixed-size field is a terminated string. */
@@ -73,8 +73,8 @@ static inline void fuzz_sink(void *ctx, struct rl_report *r)
     if (r->excerpt)
         FUZZ_CHECK(memchr(r->excerpt, '\0', RL_REPORT_EXCERPT_MAX) != NULL);
     char line[1024];
-    snprintf(line, sizeof line, "%d|%s|%s|%d|%s|", (int)r->kind, r->tool_kind, r->headline,
-             r->pid, r->location);
+    snprintf(line, sizeof line, "%d|%s|%s|%d|%s|", (int)r->kind, r->tool_kind, r->headline, r->pid,
+             r->location);
     fuzz_trace_append(t, line);
     for (int i = 0; i < r->nlines; i++) {
         snprintf(line, sizeof line, "%d,", r->lines[i]);
@@ -107,6 +107,32 @@ static inline int fuzz_trace_same(const struct fuzz_trace *a, const struct fuzz_
     if (strcmp(x, y) == 0)
         return 1;
     fprintf(stderr, "reports differ:\n-- %s:\n%s-- %s:\n%s", what_a, x, what_b, y);
+    return 0;
+}
+
+/* Whether the input writes the number n right after some occurrence of prefix (after
+ * blanks, a '+' and leading zeros, and followed by a non-digit): a cited line must come from
+ * the text, not from an int that wrapped around. */
+static inline int fuzz_number_after(const uint8_t *data, size_t size, const char *prefix, int n)
+{
+    char digits[16];
+    int len = snprintf(digits, sizeof digits, "%d", n);
+    size_t plen = strlen(prefix);
+    for (size_t i = 0; i + plen <= size; i++) {
+        if (memcmp(data + i, prefix, plen) != 0)
+            continue;
+        size_t j = i + plen;
+        while (j < size &&
+               (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r'))
+            j++;
+        if (j < size && data[j] == '+')
+            j++;
+        while (j < size && data[j] == '0')
+            j++;
+        if (j + (size_t)len <= size && memcmp(data + j, digits, (size_t)len) == 0 &&
+            (j + (size_t)len == size || data[j + (size_t)len] < '0' || data[j + (size_t)len] > '9'))
+            return 1;
+    }
     return 0;
 }
 

@@ -1,6 +1,9 @@
 /* libFuzzer target: the case-header and marker parser (rl_case_parse), on the bytes of a case
  * file. The case's path is made from the input's own "concept:" value, so inputs get past the
- * folder check and reach the expectations and markers. Seeds: every file under cases/. */
+ * folder check and reach the expectations and markers. A parsed case is then asked which
+ * expectation applies to a few real tool versions (rl_case_expect_for). An input that starts
+ * with '(' is instead a version qualifier, a newline and a tool version string
+ * (rl_qualifier_parse, rl_qualifier_matches). Seeds: every file under cases/. */
 #include "case.h"
 #include "fuzz.h"
 
@@ -18,15 +21,54 @@ static void path_for(const uint8_t *data, size_t size, char *path, size_t psize)
         while (j < size && data[j] == ' ')
             j++;
         while (j < size && n < sizeof concept - 1 && islower(data[j]))
-            concept[n++] = (char)data[j++];
+        concept[n++] = (char)data[j++];
         concept[n] = '\0';
         break;
     }
     snprintf(path, psize, "cases/%s/fuzzed.c", concept);
 }
 
+/* Tool versions as racelab's probes write them. */
+static const char *const versions[] = {
+    "ThreadSanitizer (gcc 12.2.0)",
+    "ThreadSanitizer (clang 14.0.6)",
+    "ThreadSanitizer (clang 19.1.7)",
+    "ThreadSanitizer (unknown compiler)",
+    "valgrind-3.19.0",
+    "valgrind-3.22.0",
+    "",
+    NULL,
+};
+
+static void qualifier(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (!text)
+        return;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    char *version = strchr(text, '\n');
+    if (version)
+        *version++ = '\0';
+    struct rl_qualifier q;
+    if (rl_qualifier_parse(text, &q) == 0) {
+        FUZZ_CHECK(FUZZ_TERMINATED(q.name) && FUZZ_TERMINATED(q.op));
+        FUZZ_CHECK(strcmp(q.name, "gcc") == 0 || strcmp(q.name, "clang") == 0 ||
+                   strcmp(q.name, "valgrind") == 0);
+        int m = rl_qualifier_matches(&q, version);
+        FUZZ_CHECK(m == 0 || m == 1);
+        for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+            (void)rl_qualifier_matches(&q, versions[i]);
+    }
+    free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (size > 0 && data[0] == '(') {
+        qualifier(data, size);
+        return 0;
+    }
     char path[64];
     path_for(data, size, path, sizeof path);
     /* A heap copy of exactly size bytes, not terminated: what rl_case_load hands over. */
@@ -62,6 +104,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(rl_case_has_tool(&c, (enum rl_tool_id)t));
         expected |= c.expect[t].kinds;
     }
+    FUZZ_CHECK(c.nqualified >= 0 && c.nqualified <= RL_CASE_MAX_QUALIFIED);
+    for (int i = 0; i < c.nqualified; i++) {
+        int t = c.qualified_tool[i];
+        FUZZ_CHECK(t >= 0 && t < RL_TOOL_COUNT && rl_case_has_tool(&c, (enum rl_tool_id)t));
+        FUZZ_CHECK((c.qualified[i].kinds & ~rl_tool_kinds((enum rl_tool_id)t)) == 0);
+        FUZZ_CHECK(c.qualified[i].when.name[0] != '\0');
+        expected |= c.qualified[i].kinds;
+    }
+    for (int t = 0; t < RL_TOOL_COUNT; t++)
+        for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++) {
+            const struct rl_expect *e = rl_case_expect_for(&c, (enum rl_tool_id)t, versions[v]);
+            int ok = e == &c.expect[t];
+            for (int i = 0; i < c.nqualified && !ok; i++)
+                ok = e == &c.qualified[i] && c.qualified_tool[i] == t;
+            FUZZ_CHECK(ok);
+        }
     FUZZ_CHECK((rl_case_marked_kinds(&c) & ~expected) == 0);
     for (size_t m = 0; m < c.nmarkers; m++) {
         FUZZ_CHECK(c.markers[m].line > 0);

@@ -3,16 +3,20 @@
  *    keeps at most its first 4095 bytes, a NUL byte ends what the parser sees of that line
  *    (a C string), and then rl_tsan_finish;
  *  - read from a file by rl_tsan_parse_file, as racelab reads every run's tsan.<pid>.
- * Both must send the same reports in the same order. Reports go through rl_reports_add, as
- * in a run. Seeds: the .log files of tests/fixtures. */
+ * Both must send the same reports in the same order, and every case line a report cites must
+ * be written in the log (":<line>"). Reports go through rl_reports_add, as in a run. Seeds:
+ * the .log files of tests/fixtures. */
 #include "fuzz.h"
 #include "tsanlog.h"
 
 /* The sources the fixtures were captured from: frames that name them are case lines. */
 static const char *const case_paths[] = {
-    "/tmp/racelab-fixtures/race.c",      "/tmp/racelab-fixtures/lockorder.c",
-    "/tmp/racelab-fixtures/misuse.c",    "/tmp/racelab-fixtures/forkrace.c",
-    "/tmp/racelab-fixtures/leak.c",      "race.c",
+    "/tmp/racelab-fixtures/race.c",
+    "/tmp/racelab-fixtures/lockorder.c",
+    "/tmp/racelab-fixtures/misuse.c",
+    "/tmp/racelab-fixtures/forkrace.c",
+    "/tmp/racelab-fixtures/leak.c",
+    "race.c",
     NULL,
 };
 
@@ -49,6 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         close(fd);
         FUZZ_CHECK(fuzz_trace_same(&by_line, &by_file, "line by line", "rl_tsan_parse_file"));
     }
+    for (size_t g = 0; g < by_line.rs.n; g++)
+        for (int l = 0; l < by_line.rs.v[g].nlines; l++)
+            FUZZ_CHECK(fuzz_number_after(data, size, ":", by_line.rs.v[g].lines[l]));
     fuzz_trace_done(&by_line);
     fuzz_trace_done(&by_file);
     return 0;

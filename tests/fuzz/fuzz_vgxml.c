@@ -5,8 +5,10 @@
  *    text, tags and multi-byte characters are split across calls as they are when a run's
  *    file is read while it grows;
  *  - read from a file by rl_vgxml_parse_file, as racelab reads every run's vg.<pid>.xml.
- * The tool (Helgrind or DRD) comes from the same hash. Reports go through rl_reports_add, as
- * in a run. Seeds: the .xml files of tests/fixtures. */
+ * The tool (Helgrind or DRD) comes from the same hash. When the input has no references,
+ * CDATA, comments or processing instructions, every case line a report cites must be
+ * written in it ("<line>N"). Reports go
+ * through rl_reports_add, as in a run. Seeds: the .xml files of tests/fixtures. */
 #include "fuzz.h"
 #include "vgxml.h"
 
@@ -57,6 +59,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     feed(data, size, chunk, tool, case_path, &chunked, &rc);
     same_result(&rw, &rc);
     FUZZ_CHECK(fuzz_trace_same(&whole, &chunked, "fed whole", "fed in chunks"));
+
+    /* (References, CDATA, comments and processing instructions can spell a number otherwise.) */
+    if (!memchr(data, '&', size) && !memmem(data, size, "<!", 2) &&
+        !(size > 1 && memmem(data + 1, size - 1, "<?", 2)))
+        for (size_t g = 0; g < whole.rs.n; g++)
+            for (int l = 0; l < whole.rs.v[g].nlines; l++)
+                FUZZ_CHECK(fuzz_number_after(data, size, "<line>", whole.rs.v[g].lines[l]));
 
     char path[64];
     int fd = fuzz_memfile(data, size, path, sizeof path);

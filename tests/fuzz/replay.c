@@ -1,17 +1,21 @@
 /* The regression test of the fuzz targets, without libFuzzer: feeds every file found in the
  * given files and folders (recursively; names starting with '.' or README are skipped) to the
- * target's LLVMFuzzerTestOneInput, once each. A crash, a sanitizer report or a broken
- * invariant (abort) fails the test; a missing folder is not an error (regressions/<target>/ is
+ * target's LLVMFuzzerTestOneInput, once each, each in a child process of its own. A crash, a
+ * sanitizer report or a broken invariant (abort) fails the test and names the input; the
+ * other inputs still run; a missing folder is not an error (regressions/<target>/ is
  * empty until the fuzzer finds something). With no arguments it replays the folders compiled
- * in: REPLAY_REGRESSIONS (tests/fuzz/regressions/<target>) and REPLAY_SEEDS (the real
- * fixtures or cases the fuzzer starts from). Prints how many inputs it replayed. */
+ * in: REPLAY_REGRESSIONS (tests/fuzz/regressions/<target>), REPLAY_SEEDS (the real
+ * fixtures or cases the fuzzer starts from) and REPLAY_EXTRA (tests/fuzz/seeds/<target>,
+ * hand-written seeds). Prints how many inputs it replayed. */
 #include "fuzz.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
-static unsigned long replayed;
+static unsigned long replayed, failed;
 
 static int replay_file(const char *path)
 {
@@ -47,9 +51,32 @@ static int replay_file(const char *path)
     free(buf);
     if (getenv("REPLAY_VERBOSE"))
         fprintf(stderr, "replay: %s (%zu bytes)\n", path, len);
-    LLVMFuzzerTestOneInput(exact, len);
+    fflush(NULL);
+    pid_t child = fork();
+    if (child < 0) {
+        fprintf(stderr, "replay: fork: %s\n", strerror(errno));
+        free(exact);
+        return -1;
+    }
+    if (child == 0) {
+        LLVMFuzzerTestOneInput(exact, len);
+        free(exact);
+        exit(0); /* exit, not _exit: LeakSanitizer checks at exit */
+    }
     free(exact);
+    int status;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
     replayed++;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    failed++;
+    if (WIFSIGNALED(status))
+        fprintf(stderr, "replay: FAILED %s (%zu bytes): signal %d (%s)\n", path, len,
+                WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        fprintf(stderr, "replay: FAILED %s (%zu bytes): exit status %d\n", path, len,
+                WEXITSTATUS(status));
     return 0;
 }
 
@@ -87,13 +114,13 @@ int main(int argc, char **argv)
             if (replay_path(argv[i]) < 0)
                 status = 1;
     } else {
-        static const char *const dirs[] = {REPLAY_REGRESSIONS, REPLAY_SEEDS};
+        static const char *const dirs[] = {REPLAY_REGRESSIONS, REPLAY_SEEDS, REPLAY_EXTRA};
         for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
             if (replay_path(dirs[i]) < 0) {
                 fprintf(stderr, "replay: cannot read %s\n", dirs[i]);
                 status = 1;
             }
     }
-    printf("replayed %lu inputs\n", replayed);
-    return status;
+    printf("replayed %lu inputs, %lu failed\n", replayed, failed);
+    return status || failed;
 }
