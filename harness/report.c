@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,4 +140,13 @@ void rl_excerpt_append(char **excerpt, const char *text)
     if (used + 1 >= RL_REPORT_EXCERPT_MAX)
         return;
     snprintf(*excerpt + used, RL_REPORT_EXCERPT_MAX - used, "%s\n", text);
+}
+
+void rl_reports_vaddf(struct rl_reports *rs, enum rl_kind kind, const char *tool_kind,
+                      const char *fmt, va_list ap)
+{
+    struct rl_report r = {.kind = kind};
+    snprintf(r.tool_kind, sizeof r.tool_kind, "%s", tool_kind);
+    vsnprintf(r.headline, sizeof r.headline, fmt, ap);
+    rl_reports_add(rs, &r);
 }

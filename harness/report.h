@@ -7,6 +7,7 @@
 
 #include "kinds.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define RL_REPORT_MAX_LINES          32
@@ -38,6 +39,9 @@ struct rl_reports {
 /* Adds r, taking its excerpt; folds it into an equal group when there is one. */
 void rl_reports_add(struct rl_reports *rs, struct rl_report *r);
 void rl_reports_free(struct rl_reports *rs);
+/* Adds a report made here rather than read from a tool: a kind, who says so, and the words. */
+void rl_reports_vaddf(struct rl_reports *rs, enum rl_kind kind, const char *tool_kind,
+                      const char *fmt, va_list ap);
 /* The union of the kinds of all reports. */
 rl_kindset rl_reports_kinds(const struct rl_reports *rs);
 

@@ -62,13 +62,10 @@ void rl_tool_sink(void *reports, struct rl_report *r)
 
 void rl_tool_failure(struct rl_reports *rs, const char *fmt, ...)
 {
-    struct rl_report r = {.kind = RL_KIND_UNCLASSIFIED};
-    snprintf(r.tool_kind, sizeof r.tool_kind, "racelab");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r.headline, sizeof r.headline, fmt, ap);
+    rl_reports_vaddf(rs, RL_KIND_UNCLASSIFIED, "racelab", fmt, ap);
     va_end(ap);
-    rl_reports_add(rs, &r);
 }
 
 int rl_file_contains(const char *path, const char *needle)

@@ -52,13 +52,10 @@ static void flag(struct rl_result *res, enum rl_kind kind, const char *fmt, ...)
 
 static void flag(struct rl_result *res, enum rl_kind kind, const char *fmt, ...)
 {
-    struct rl_report r = {.kind = kind};
-    snprintf(r.tool_kind, sizeof r.tool_kind, "daemon");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r.headline, sizeof r.headline, fmt, ap);
+    rl_reports_vaddf(&res->reports, kind, "daemon", fmt, ap);
     va_end(ap);
-    rl_reports_add(&res->reports, &r);
 }
 
 /* The properties of a running daemon (outer pid). */
