@@ -105,3 +105,24 @@ int rl_which(const char *name, char *out, size_t size)
     }
     return -1;
 }
+
+int rl_tool_check_build(char *const *program, int want_tsan, const char *runner, char *bin,
+                        size_t binsize, char *why, size_t whysize)
+{
+    if (rl_which(program[0], bin, binsize) != 0) {
+        snprintf(why, whysize, "%s: no such executable", program[0]);
+        return RL_EXIT_USAGE;
+    }
+    int tsan = rl_file_contains(bin, "__tsan_init");
+    if (want_tsan && !tsan) {
+        snprintf(why, whysize, "%s is not built with -fsanitize=thread; build it so for %s", bin,
+                 runner);
+        return RL_EXIT_USAGE;
+    }
+    if (!want_tsan && tsan) {
+        snprintf(why, whysize, "%s is built with -fsanitize=thread: %s needs the plain build", bin,
+                 runner);
+        return RL_EXIT_USAGE;
+    }
+    return 0;
+}

@@ -39,6 +39,11 @@ extern const struct rl_tool rl_tool_tsan, rl_tool_helgrind, rl_tool_drd;
 int rl_tool_logs(const char *dir, const char *prefix, const char *suffix, int *pids, int max);
 /* Whether a file contains a byte string (e.g. a symbol name in a binary). */
 int rl_file_contains(const char *path, const char *needle);
+/* Checks that the program exists (its path goes to bin) and is the build the tool runs: a
+ * -fsanitize=thread build for TSan, a plain one for the others. runner names the tool in the
+ * message. Returns 0 or RL_EXIT_USAGE with why. */
+int rl_tool_check_build(char *const *program, int want_tsan, const char *runner, char *bin,
+                        size_t binsize, char *why, size_t whysize);
 /* Finds an executable in PATH; writes its path. */
 int rl_which(const char *name, char *out, size_t size);
 /* The sink that adds a parser's reports to an rl_reports. */

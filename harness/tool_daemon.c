@@ -15,17 +15,9 @@
 static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
 {
     char bin[4096];
-    if (rl_which(program[0], bin, sizeof bin) != 0) {
-        snprintf(why, whysize, "%s: no such executable", program[0]);
-        return RL_EXIT_USAGE;
-    }
-    if (rl_file_contains(bin, "__tsan_init")) {
-        snprintf(why, whysize,
-                 "%s is built with -fsanitize=thread: the daemon checker needs "
-                 "the plain build",
-                 bin);
-        return RL_EXIT_USAGE;
-    }
+    int rc = rl_tool_check_build(program, 0, "the daemon checker", bin, sizeof bin, why, whysize);
+    if (rc)
+        return rc;
     snprintf(version, size, "racelab daemon checker");
     return 0;
 }

@@ -45,15 +45,9 @@ static char symbolizer[256];
 static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
 {
     char bin[4096];
-    if (rl_which(program[0], bin, sizeof bin) != 0) {
-        snprintf(why, whysize, "%s: no such executable", program[0]);
-        return RL_EXIT_USAGE;
-    }
-    if (!rl_file_contains(bin, "__tsan_init")) {
-        snprintf(why, whysize,
-                 "%s is not built with -fsanitize=thread; build it so for --tool tsan", bin);
-        return RL_EXIT_USAGE;
-    }
+    int rc = rl_tool_check_build(program, 1, "--tool tsan", bin, sizeof bin, why, whysize);
+    if (rc)
+        return rc;
     char compiler[96];
     compiler_of(bin, compiler, sizeof compiler);
     snprintf(version, size, "ThreadSanitizer (%s)", compiler);

@@ -15,15 +15,9 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
         snprintf(why, whysize, "valgrind is not installed (no valgrind in PATH)");
         return RL_EXIT_SKIP;
     }
-    if (rl_which(program[0], bin, sizeof bin) != 0) {
-        snprintf(why, whysize, "%s: no such executable", program[0]);
-        return RL_EXIT_USAGE;
-    }
-    if (rl_file_contains(bin, "__tsan_init")) {
-        snprintf(why, whysize, "%s is built with -fsanitize=thread: Valgrind needs the plain build",
-                 bin);
-        return RL_EXIT_USAGE;
-    }
+    int rc = rl_tool_check_build(program, 0, "Valgrind", bin, sizeof bin, why, whysize);
+    if (rc)
+        return rc;
     snprintf(version, size, "valgrind");
     FILE *p = popen("valgrind --version 2>/dev/null", "r");
     if (p) {
