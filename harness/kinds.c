@@ -6,70 +6,123 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const tool_names[RL_TOOL_COUNT] = {"tsan", "helgrind", "drd", "daemon"};
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const kind_names[RL_KIND_COUNT] = {
-    "data-race",       "use-after-free", "lock-order",     "bad-unlock",   "double-lock",
-    "destroy-locked",  "invalid-mutex",  "held-lock-exit", "cond-misuse",  "sync-misuse",
-    "api-error",       "thread-leak",    "signal-unsafe",  "fork-threads", "deadlock",
-    "timeout",         "crash",          "assertion",      "not-detached", "session-leader",
-    "controlling-tty", "std-streams",    "fd-leak",        "cwd",          "pidfile",
-    "no-clean-stop",   "not-running",    "unclassified",
+static const struct {
+    const char *name, *needs;
+} tool_rows[] = {
+#define TOOL_ROW(id, name, needs) [RL_TOOL_##id] = {name, needs},
+    RL_TOOLS(TOOL_ROW)
+#undef TOOL_ROW
 };
+_Static_assert(ARRAY_LEN(tool_rows) == RL_TOOL_COUNT, "one row per tool");
+
+static const struct {
+    const char *name;
+    enum rl_kind_group group;
+} kind_rows[] = {
+#define KIND_ROW(id, name, group) [RL_KIND_##id] = {name, RL_GROUP_##group},
+    RL_KINDS(KIND_ROW)
+#undef KIND_ROW
+};
+_Static_assert(ARRAY_LEN(kind_rows) == RL_KIND_COUNT, "one row per kind");
+
+static const char *const group_names[] = {
+    [RL_GROUP_DETECTOR] = "detector",
+    [RL_GROUP_HARNESS] = "harness",
+    [RL_GROUP_DAEMON] = "daemon",
+    [RL_GROUP_UNCLASSIFIED] = "unclassified",
+};
+_Static_assert(ARRAY_LEN(group_names) == RL_GROUP_COUNT, "one name per group");
+
+static const char *const concept_names[] = {"thread",  "race",     "mutex",
+                                            "condvar", "deadlock", "daemon"};
+
+/* Writes names[0..n) as "a, b, c". */
+static void join(const char *(*name)(int), int n, char *buf, unsigned size)
+{
+    unsigned used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", name(i));
+        if (w < 0)
+            return;
+        used += (unsigned)w;
+    }
+}
 
 const char *rl_tool_name(enum rl_tool_id tool)
 {
-    return (unsigned)tool < RL_TOOL_COUNT ? tool_names[tool] : "?";
+    return (unsigned)tool < RL_TOOL_COUNT ? tool_rows[tool].name : "?";
+}
+
+const char *rl_tool_needs(enum rl_tool_id tool)
+{
+    return (unsigned)tool < RL_TOOL_COUNT ? tool_rows[tool].needs : "?";
 }
 
 int rl_tool_from_name(const char *name)
 {
     for (int t = 0; t < RL_TOOL_COUNT; t++)
-        if (strcmp(name, tool_names[t]) == 0)
+        if (strcmp(name, tool_rows[t].name) == 0)
             return t;
     return -1;
 }
 
+static const char *tool_at(int t)
+{
+    return rl_tool_name((enum rl_tool_id)t);
+}
+
+void rl_tool_list(char *buf, unsigned size)
+{
+    join(tool_at, RL_TOOL_COUNT, buf, size);
+}
+
+int rl_concept_count(void)
+{
+    return (int)ARRAY_LEN(concept_names);
+}
+
+const char *rl_concept_name(int concept)
+{
+    return concept >= 0 && concept < rl_concept_count() ? concept_names[concept] : "?";
+}
+
+int rl_concept_from_name(const char *name)
+{
+    for (int c = 0; c < rl_concept_count(); c++)
+        if (strcmp(name, concept_names[c]) == 0)
+            return c;
+    return -1;
+}
+
+void rl_concept_list(char *buf, unsigned size)
+{
+    join(rl_concept_name, rl_concept_count(), buf, size);
+}
+
 const char *rl_kind_name(enum rl_kind kind)
 {
-    return (unsigned)kind < RL_KIND_COUNT ? kind_names[kind] : "?";
+    return (unsigned)kind < RL_KIND_COUNT ? kind_rows[kind].name : "?";
+}
+
+enum rl_kind_group rl_kind_group(enum rl_kind kind)
+{
+    return (unsigned)kind < RL_KIND_COUNT ? kind_rows[kind].group : RL_GROUP_UNCLASSIFIED;
+}
+
+const char *rl_kind_group_name(enum rl_kind_group group)
+{
+    return (unsigned)group < RL_GROUP_COUNT ? group_names[group] : "?";
 }
 
 int rl_kind_from_name(const char *name)
 {
     for (int k = 0; k < RL_KIND_COUNT; k++)
-        if (strcmp(name, kind_names[k]) == 0)
+        if (strcmp(name, kind_rows[k].name) == 0)
             return k;
     return -1;
-}
-
-static rl_kindset range(enum rl_kind first, enum rl_kind last)
-{
-    rl_kindset set = 0;
-    for (int k = first; k <= (int)last; k++)
-        set |= RL_KINDSET(k);
-    return set;
-}
-
-rl_kindset rl_tool_kinds(enum rl_tool_id tool)
-{
-    rl_kindset harness = range(RL_KIND_DEADLOCK, RL_KIND_ASSERTION);
-    switch (tool) {
-    case RL_TOOL_TSAN:
-        return harness | range(RL_KIND_DATA_RACE, RL_KIND_DESTROY_LOCKED) |
-               RL_KINDSET(RL_KIND_INVALID_MUTEX) | RL_KINDSET(RL_KIND_SYNC_MISUSE) |
-               range(RL_KIND_THREAD_LEAK, RL_KIND_FORK_THREADS);
-    case RL_TOOL_HELGRIND:
-        return harness | RL_KINDSET(RL_KIND_DATA_RACE) |
-               range(RL_KIND_LOCK_ORDER, RL_KIND_API_ERROR);
-    case RL_TOOL_DRD:
-        return harness | RL_KINDSET(RL_KIND_DATA_RACE) |
-               range(RL_KIND_BAD_UNLOCK, RL_KIND_API_ERROR);
-    case RL_TOOL_DAEMON:
-        return harness | range(RL_KIND_NOT_DETACHED, RL_KIND_NOT_RUNNING);
-    default:
-        return 0;
-    }
 }
 
 void rl_kindset_format(rl_kindset set, char *buf, unsigned size)
@@ -83,7 +136,7 @@ void rl_kindset_format(rl_kindset set, char *buf, unsigned size)
     for (int k = 0; k < RL_KIND_COUNT && used < size; k++) {
         if (!(set & RL_KINDSET(k)))
             continue;
-        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", kind_names[k]);
+        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", kind_rows[k].name);
         if (n < 0)
             return;
         used += (unsigned)n;
@@ -119,7 +172,7 @@ static const struct {
 
 enum rl_kind rl_kind_from_tsan(const char *headline)
 {
-    for (size_t i = 0; i < sizeof tsan_table / sizeof tsan_table[0]; i++)
+    for (size_t i = 0; i < ARRAY_LEN(tsan_table); i++)
         if (strcmp(headline, tsan_table[i].headline) == 0)
             return tsan_table[i].kind;
     return RL_KIND_UNCLASSIFIED;
@@ -187,7 +240,7 @@ static const struct {
 
 enum rl_kind rl_kind_from_valgrind(enum rl_tool_id tool, const char *xml_kind, const char *text)
 {
-    for (size_t i = 0; i < sizeof valgrind_table / sizeof valgrind_table[0]; i++) {
+    for (size_t i = 0; i < ARRAY_LEN(valgrind_table); i++) {
         if (valgrind_table[i].tool != tool || strcmp(xml_kind, valgrind_table[i].xml_kind) != 0)
             continue;
         if (valgrind_table[i].text && (!text || !strstr(text, valgrind_table[i].text)))
@@ -195,4 +248,24 @@ enum rl_kind rl_kind_from_valgrind(enum rl_tool_id tool, const char *xml_kind, c
         return valgrind_table[i].kind;
     }
     return RL_KIND_UNCLASSIFIED;
+}
+
+/* Derived from the rows above, so a kind a tool can report is written once: in the row that
+ * maps the tool's own words onto it. */
+rl_kindset rl_tool_kinds(enum rl_tool_id tool)
+{
+    if ((unsigned)tool >= RL_TOOL_COUNT)
+        return 0;
+    rl_kindset set = 0;
+    for (int k = 0; k < RL_KIND_COUNT; k++)
+        if (kind_rows[k].group == RL_GROUP_HARNESS ||
+            (kind_rows[k].group == RL_GROUP_DAEMON && tool == RL_TOOL_DAEMON))
+            set |= RL_KINDSET(k);
+    if (tool == RL_TOOL_TSAN)
+        for (size_t i = 0; i < ARRAY_LEN(tsan_table); i++)
+            set |= RL_KINDSET(tsan_table[i].kind);
+    for (size_t i = 0; i < ARRAY_LEN(valgrind_table); i++)
+        if (valgrind_table[i].tool == tool)
+            set |= RL_KINDSET(valgrind_table[i].kind);
+    return set;
 }

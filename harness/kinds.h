@@ -1,58 +1,105 @@
-/* The vocabulary racelab speaks: tools and report kinds, and the tables that map each
- * tool's own names for a report onto a kind. Data, not logic: parsers call these. */
+/* The vocabulary racelab speaks: tools, concepts and report kinds, and the tables that map
+ * each tool's own names for a report onto a kind. Each fact is written once, in kinds.c:
+ * one row per kind (name, group), one per tool, one per concept; what a tool can report is
+ * derived from its mapping rows. Data, not logic: parsers, the case reader and the command
+ * line call these. */
 #ifndef RACELAB_KINDS_H
 #define RACELAB_KINDS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-enum rl_tool_id { RL_TOOL_TSAN, RL_TOOL_HELGRIND, RL_TOOL_DRD, RL_TOOL_DAEMON, RL_TOOL_COUNT };
+/* The tools: XX(ID, name, what it runs). */
+#define RL_TOOLS(XX)                                                                             \
+    XX(TSAN, "tsan", "a -fsanitize=thread build")                                                \
+    XX(HELGRIND, "helgrind", "a plain -g build")                                                 \
+    XX(DRD, "drd", "a plain -g build")                                                           \
+    XX(DAEMON, "daemon", "a plain build of a daemon case")
+
+enum rl_tool_id {
+#define RL_TOOL_ENUM(id, name, needs) RL_TOOL_##id,
+    RL_TOOLS(RL_TOOL_ENUM)
+#undef RL_TOOL_ENUM
+        RL_TOOL_COUNT
+};
+
+/* The kinds of report: XX(ID, name, group). A row without its name or group does not
+ * compile; the group is one of enum rl_kind_group below. */
+#define RL_KINDS(XX)                                                                             \
+    /* Reported by the detectors. */                                                             \
+    XX(DATA_RACE, "data-race", DETECTOR)                                                         \
+    XX(USE_AFTER_FREE, "use-after-free", DETECTOR)                                               \
+    XX(LOCK_ORDER, "lock-order", DETECTOR)                                                       \
+    XX(BAD_UNLOCK, "bad-unlock", DETECTOR)                                                       \
+    XX(DOUBLE_LOCK, "double-lock", DETECTOR)                                                     \
+    XX(DESTROY_LOCKED, "destroy-locked", DETECTOR)                                               \
+    XX(INVALID_MUTEX, "invalid-mutex", DETECTOR)                                                 \
+    XX(HELD_LOCK_EXIT, "held-lock-exit", DETECTOR)                                               \
+    XX(COND_MISUSE, "cond-misuse", DETECTOR)                                                     \
+    XX(SYNC_MISUSE, "sync-misuse", DETECTOR)                                                     \
+    XX(API_ERROR, "api-error", DETECTOR)                                                         \
+    XX(THREAD_LEAK, "thread-leak", DETECTOR)                                                     \
+    XX(SIGNAL_UNSAFE, "signal-unsafe", DETECTOR)                                                 \
+    XX(FORK_THREADS, "fork-threads", DETECTOR)                                                   \
+    /* Observed by the harness itself, under every tool. */                                      \
+    XX(DEADLOCK, "deadlock", HARNESS)                                                            \
+    XX(TIMEOUT, "timeout", HARNESS)                                                              \
+    XX(CRASH, "crash", HARNESS)                                                                  \
+    XX(ASSERTION, "assertion", HARNESS)                                                          \
+    /* Observed by the daemon checker. */                                                        \
+    XX(NOT_DETACHED, "not-detached", DAEMON)                                                     \
+    XX(SESSION_LEADER, "session-leader", DAEMON)                                                 \
+    XX(CONTROLLING_TTY, "controlling-tty", DAEMON)                                               \
+    XX(STD_STREAMS, "std-streams", DAEMON)                                                       \
+    XX(FD_LEAK, "fd-leak", DAEMON)                                                               \
+    XX(CWD, "cwd", DAEMON)                                                                       \
+    XX(PIDFILE, "pidfile", DAEMON)                                                               \
+    XX(NO_CLEAN_STOP, "no-clean-stop", DAEMON)                                                   \
+    XX(NOT_RUNNING, "not-running", DAEMON)                                                       \
+    /* A report no table knows: it always fails the verdict. */                                  \
+    XX(UNCLASSIFIED, "unclassified", UNCLASSIFIED)
 
 enum rl_kind {
-    /* Reported by the detectors. */
-    RL_KIND_DATA_RACE,
-    RL_KIND_USE_AFTER_FREE,
-    RL_KIND_LOCK_ORDER,
-    RL_KIND_BAD_UNLOCK,
-    RL_KIND_DOUBLE_LOCK,
-    RL_KIND_DESTROY_LOCKED,
-    RL_KIND_INVALID_MUTEX,
-    RL_KIND_HELD_LOCK_EXIT,
-    RL_KIND_COND_MISUSE,
-    RL_KIND_SYNC_MISUSE,
-    RL_KIND_API_ERROR,
-    RL_KIND_THREAD_LEAK,
-    RL_KIND_SIGNAL_UNSAFE,
-    RL_KIND_FORK_THREADS,
-    /* Observed by the harness itself, under every tool. */
-    RL_KIND_DEADLOCK,
-    RL_KIND_TIMEOUT,
-    RL_KIND_CRASH,
-    RL_KIND_ASSERTION,
-    /* Observed by the daemon checker. */
-    RL_KIND_NOT_DETACHED,
-    RL_KIND_SESSION_LEADER,
-    RL_KIND_CONTROLLING_TTY,
-    RL_KIND_STD_STREAMS,
-    RL_KIND_FD_LEAK,
-    RL_KIND_CWD,
-    RL_KIND_PIDFILE,
-    RL_KIND_NO_CLEAN_STOP,
-    RL_KIND_NOT_RUNNING,
-    /* A report no table knows: it always fails the verdict. */
-    RL_KIND_UNCLASSIFIED,
-    RL_KIND_COUNT
+#define RL_KIND_ENUM(id, name, group) RL_KIND_##id,
+    RL_KINDS(RL_KIND_ENUM)
+#undef RL_KIND_ENUM
+        RL_KIND_COUNT
 };
 
 /* A set of kinds, one bit per kind. */
 typedef uint64_t rl_kindset;
 #define RL_KINDSET(k) ((rl_kindset)1 << (k))
+_Static_assert(RL_KIND_COUNT <= 64, "rl_kindset has one bit per kind");
+
+/* Who observes a kind: a detector (the tools whose mapping rows name it), the harness itself
+ * (under every tool), the daemon checker, or nobody (unclassified). */
+enum rl_kind_group {
+    RL_GROUP_DETECTOR,
+    RL_GROUP_HARNESS,
+    RL_GROUP_DAEMON,
+    RL_GROUP_UNCLASSIFIED,
+    RL_GROUP_COUNT
+};
 
 const char *rl_tool_name(enum rl_tool_id tool);
+/* What the tool runs, for the usage text: "a -fsanitize=thread build". */
+const char *rl_tool_needs(enum rl_tool_id tool);
 /* Returns the tool with that name, or -1. */
 int rl_tool_from_name(const char *name);
+/* Writes "tsan, helgrind, drd, daemon" into buf. */
+void rl_tool_list(char *buf, unsigned size);
+
+/* The concepts a case folder may be, numbered from 0 to rl_concept_count() - 1. */
+int rl_concept_count(void);
+const char *rl_concept_name(int concept);
+/* Returns the concept with that name, or -1. */
+int rl_concept_from_name(const char *name);
+/* Writes "thread, race, ..." into buf. */
+void rl_concept_list(char *buf, unsigned size);
 
 const char *rl_kind_name(enum rl_kind kind);
+enum rl_kind_group rl_kind_group(enum rl_kind kind);
+const char *rl_kind_group_name(enum rl_kind_group group);
 /* Returns the kind with that name, or -1. */
 int rl_kind_from_name(const char *name);
 /* The kinds that tool can ever report (the harness's own kinds included). */

@@ -1,6 +1,10 @@
-/* The runner: see proc.h. The reaper talks to racelab through a pipe of fixed-size events,
- * so racelab waits on one descriptor with a deadline instead of polling with sleeps. */
+/* Spawning, reaping and killing a run: see proc.h. The reaper talks to racelab through a pipe
+ * of fixed-size events, so racelab waits on one descriptor with a deadline instead of polling
+ * with sleeps. Where the threads wait is hang.c's job; the two meet at rl_run_pids(). */
 #include "proc.h"
+
+#include "hang.h"
+#include "procinfo.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,7 +33,6 @@ struct event {
     int main;   /* EV_EXIT of the program's first process */
 };
 
-#define MAX_PIDS 1024
 
 double rl_now(void)
 {
@@ -47,25 +50,13 @@ static void send_event(int fd, int type, int pid, int status, int main)
     while (w < 0 && errno == EINTR);
 }
 
-/* The parent of pid, from /proc/PID/stat (fields after the last ')'); -1 if gone. */
+/* The parent of a live pid; -1 if gone, -2 if it has died and waits to be reaped. */
 static pid_t parent_of(pid_t pid)
 {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    struct rl_proc_stat st;
+    if (rl_proc_read_stat(pid, &st) < 0)
         return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    char *close_paren = strrchr(buf, ')');
-    char state;
-    int ppid;
-    if (!close_paren || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
-        return -1;
-    return state == 'Z' || state == 'X' ? -2 : ppid;
+    return st.state == 'Z' || st.state == 'X' ? -2 : st.ppid;
 }
 
 /* Every live descendant of root, in the /proc that this process sees. */
@@ -110,9 +101,9 @@ static void on_parent_death(int sig)
 
 static void kill_descendants(pid_t root)
 {
-    pid_t pids[MAX_PIDS];
+    pid_t pids[RL_RUN_MAX_PIDS];
     for (int round = 0; round < 50; round++) {
-        int n = descendants(root, pids, MAX_PIDS);
+        int n = descendants(root, pids, RL_RUN_MAX_PIDS);
         if (n == 0)
             return;
         for (int i = 0; i < n; i++)
@@ -335,184 +326,6 @@ static void drain(struct rl_run *r)
     }
 }
 
-/* --- Thread states ------------------------------------------------------------------- */
-
-static int read_small(const char *path, char *buf, size_t size)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, size - 1);
-    close(fd);
-    if (n < 0)
-        return -1;
-    buf[n] = '\0';
-    return 0;
-}
-
-struct thread_state {
-    char state;      /* from /proc/PID/task/TID/stat */
-    long syscall_nr; /* -1: running in user space or unknown */
-    unsigned long args[6];
-    unsigned long switches; /* voluntary + involuntary context switches */
-    unsigned long long sigblk;
-};
-
-static int read_thread(pid_t pid, const char *tid, struct thread_state *t)
-{
-    char path[512], buf[2048];
-    memset(t, 0, sizeof *t);
-    t->syscall_nr = -1;
-    snprintf(path, sizeof path, "/proc/%d/task/%s/stat", (int)pid, tid);
-    if (read_small(path, buf, sizeof buf) < 0)
-        return -1;
-    char *p = strrchr(buf, ')');
-    if (!p || sscanf(p + 1, " %c", &t->state) != 1)
-        return -1;
-    snprintf(path, sizeof path, "/proc/%d/task/%s/syscall", (int)pid, tid);
-    if (read_small(path, buf, sizeof buf) == 0 && buf[0] >= '0' && buf[0] <= '9')
-        sscanf(buf, "%ld %lx %lx %lx %lx %lx %lx", &t->syscall_nr, &t->args[0], &t->args[1],
-               &t->args[2], &t->args[3], &t->args[4], &t->args[5]);
-    snprintf(path, sizeof path, "/proc/%d/task/%s/status", (int)pid, tid);
-    if (read_small(path, buf, sizeof buf) == 0) {
-        char *v = strstr(buf, "\nvoluntary_ctxt_switches:");
-        char *nv = strstr(buf, "\nnonvoluntary_ctxt_switches:");
-        char *sb = strstr(buf, "\nSigBlk:");
-        if (v)
-            t->switches += strtoul(v + 25, NULL, 10);
-        if (nv)
-            t->switches += strtoul(nv + 28, NULL, 10);
-        if (sb)
-            t->sigblk = strtoull(sb + 8, NULL, 16);
-    }
-    return 0;
-}
-
-static int is_blocked(const struct thread_state *t)
-{
-    return t->state == 'S' || t->state == 'D' || t->state == 'T' || t->state == 't';
-}
-
-/* Whether a blocked thread waits with a timeout, i.e. will wake by itself. x86-64 numbers. */
-static int timed_wait(const struct thread_state *t)
-{
-    switch (t->syscall_nr) {
-    case 35:  /* nanosleep */
-    case 230: /* clock_nanosleep */
-        return 1;
-    case 202: /* futex: the timeout is the fourth argument */
-    case 128: /* rt_sigtimedwait: the third */
-        return t->syscall_nr == 202 ? t->args[3] != 0 : t->args[2] != 0;
-    case 7:   /* poll(fds, n, timeout_ms) */
-    case 232: /* epoll_wait(fd, ev, n, timeout_ms) */
-    case 281: /* epoll_pwait */
-        return (int)t->args[t->syscall_nr == 7 ? 2 : 3] >= 0;
-    case 23:  /* select: the fifth */
-    case 270: /* pselect6 */
-        return t->args[4] != 0;
-    case 271: /* ppoll: the third */
-        return t->args[2] != 0;
-    default:
-        return 0;
-    }
-}
-
-/* A sanitizer runtime's own helper (TSan's background thread) sleeps with every signal
- * blocked and wakes every 100 ms: it says nothing about whether the program is stuck. */
-static int runtime_helper(const struct thread_state *t)
-{
-    const unsigned long long int_term_usr1 = (1ull << (SIGINT - 1)) | (1ull << (SIGTERM - 1)) |
-                                             (1ull << (SIGUSR1 - 1)) | (1ull << (SIGALRM - 1));
-    return timed_wait(t) && (t->sigblk & int_term_usr1) == int_term_usr1;
-}
-
-/* Calls fn for every thread of every live process of the run; stops early when fn returns
- * non-zero and returns that. */
-static int each_thread(struct rl_run *r,
-                       int (*fn)(void *ctx, pid_t pid, const char *tid,
-                                 const struct thread_state *),
-                       void *ctx)
-{
-    pid_t pids[MAX_PIDS];
-    int n = rl_run_pids(r, pids, MAX_PIDS);
-    for (int i = 0; i < n; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/task", (int)pids[i]);
-        DIR *d = opendir(path);
-        if (!d)
-            continue;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            struct thread_state t;
-            if (read_thread(pids[i], e->d_name, &t) < 0 || t.state == 'Z' || t.state == 'X')
-                continue;
-            int rc = fn(ctx, pids[i], e->d_name, &t);
-            if (rc) {
-                closedir(d);
-                return rc;
-            }
-        }
-        closedir(d);
-    }
-    return 0;
-}
-
-struct snapshot {
-    char *text;
-    size_t len, cap;
-    int threads;
-};
-
-static int snap_thread(void *ctx, pid_t pid, const char *tid, const struct thread_state *t)
-{
-    struct snapshot *s = ctx;
-    if (!is_blocked(t) || t->syscall_nr < 0)
-        return 1; /* something can still run */
-    if (runtime_helper(t))
-        return 0;
-    if (timed_wait(t))
-        return 1; /* it will wake by itself */
-    char line[160];
-    int n = snprintf(line, sizeof line, "%d/%s %c %ld %lx %lu\n", (int)pid, tid, t->state,
-                     t->syscall_nr, t->args[0], t->switches);
-    if (s->len + (size_t)n + 1 > s->cap) {
-        size_t cap = (s->cap + (size_t)n + 1) * 2;
-        char *grown = realloc(s->text, cap);
-        if (!grown)
-            return 1;
-        s->text = grown;
-        s->cap = cap;
-    }
-    memcpy(s->text + s->len, line, (size_t)n + 1);
-    s->len += (size_t)n;
-    s->threads++;
-    return 0;
-}
-
-/* Returns 1 once the run has been stuck, unchanged, for settle seconds. */
-static int hung(struct rl_run *r, double settle)
-{
-    struct snapshot s = {0};
-    int busy = each_thread(r, snap_thread, &s);
-    double now = rl_now();
-    if (busy || s.threads == 0) {
-        free(s.text);
-        free(r->streak);
-        r->streak = NULL;
-        return 0;
-    }
-    if (!r->streak || strcmp(r->streak, s.text) != 0) {
-        free(r->streak);
-        r->streak = s.text;
-        r->streak_since = now;
-        return 0;
-    }
-    free(s.text);
-    return now - r->streak_since >= settle;
-}
-
 enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
                                 double settle)
 {
@@ -532,109 +345,13 @@ enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, doub
             drain(r);
             continue;
         }
-        if (settle > 0 && hung(r, settle))
-            return RL_WAIT_HUNG;
+        if (settle > 0) {
+            pid_t pids[RL_RUN_MAX_PIDS];
+            int n = rl_run_pids(r, pids, RL_RUN_MAX_PIDS);
+            if (rl_hang_sample(&r->watch, pids, n, rl_now(), settle))
+                return RL_WAIT_HUNG;
+        }
     }
-}
-
-/* A thread that runs, or sleeps with a timeout, can still make progress by itself. */
-static int any_runnable(void *ctx, pid_t pid, const char *tid, const struct thread_state *t)
-{
-    (void)ctx, (void)pid, (void)tid;
-    return !is_blocked(t) || (timed_wait(t) && !runtime_helper(t));
-}
-
-int rl_run_all_blocked(struct rl_run *r)
-{
-    pid_t pids[1];
-    if (rl_run_pids(r, pids, 1) == 0)
-        return 0;
-    return !each_thread(r, any_runnable, NULL);
-}
-
-static const char *syscall_name(long nr)
-{
-    switch (nr) {
-    case 0:
-        return "read";
-    case 2:
-        return "open";
-    case 257:
-        return "openat";
-    case 7:
-        return "poll";
-    case 23:
-        return "select";
-    case 34:
-        return "pause";
-    case 35:
-        return "nanosleep";
-    case 61:
-        return "wait4";
-    case 72:
-        return "fcntl";
-    case 73:
-        return "flock";
-    case 128:
-        return "rt_sigtimedwait";
-    case 130:
-        return "rt_sigsuspend";
-    case 202:
-        return "futex";
-    case 230:
-        return "clock_nanosleep";
-    case 232:
-        return "epoll_wait";
-    case 247:
-        return "waitid";
-    case 270:
-        return "pselect6";
-    case 271:
-        return "ppoll";
-    case 281:
-        return "epoll_pwait";
-    default:
-        return NULL;
-    }
-}
-
-struct describe {
-    char *buf;
-    size_t size, used;
-};
-
-static int describe_thread(void *ctx, pid_t pid, const char *tid, const struct thread_state *t)
-{
-    struct describe *d = ctx;
-    char where[96];
-    const char *name = syscall_name(t->syscall_nr);
-    if (t->syscall_nr < 0)
-        snprintf(where, sizeof where, "running");
-    else if (name)
-        snprintf(where, sizeof where, "in %s%s", name,
-                 timed_wait(t) ? " (with a timeout)" : " (no timeout)");
-    else
-        snprintf(where, sizeof where, "in system call %ld (no timeout)", t->syscall_nr);
-    char wchan[64] = "";
-    char path[512];
-    snprintf(path, sizeof path, "/proc/%d/task/%s/wchan", (int)pid, tid);
-    if (read_small(path, wchan, sizeof wchan) < 0 || strcmp(wchan, "0") == 0)
-        wchan[0] = '\0';
-    if (d->used < d->size) {
-        int n = snprintf(d->buf + d->used, d->size - d->used,
-                         "pid %d thread %s: state %c, %s%s%s%s\n", (int)pid, tid, t->state, where,
-                         wchan[0] ? " [" : "", wchan, wchan[0] ? "]" : "");
-        if (n > 0)
-            d->used += (size_t)n;
-    }
-    return 0;
-}
-
-void rl_run_describe(struct rl_run *r, char *buf, size_t size)
-{
-    struct describe d = {buf, size, 0};
-    buf[0] = '\0';
-    each_thread(r, describe_thread, &d);
 }
 
 int rl_run_pids(struct rl_run *r, pid_t *out, int max)
@@ -646,8 +363,8 @@ int rl_run_pids(struct rl_run *r, pid_t *out, int max)
 
 pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid)
 {
-    pid_t pids[MAX_PIDS];
-    int n = rl_run_pids(r, pids, MAX_PIDS);
+    pid_t pids[RL_RUN_MAX_PIDS];
+    int n = rl_run_pids(r, pids, RL_RUN_MAX_PIDS);
     for (int i = 0; i < n; i++) {
         if (!r->namespaced) {
             if (pids[i] == program_pid)
@@ -656,7 +373,7 @@ pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid)
         }
         char path[64], buf[2048];
         snprintf(path, sizeof path, "/proc/%d/status", (int)pids[i]);
-        if (read_small(path, buf, sizeof buf) < 0)
+        if (rl_read_text(path, buf, sizeof buf) < 0)
             continue;
         char *ns = strstr(buf, "\nNSpid:");
         if (!ns)
@@ -687,8 +404,8 @@ void rl_run_stop(struct rl_run *r, pid_t program_pid)
     if (program_pid > 0 && rl_run_signal(r, program_pid, SIGTERM) == 0)
         return;
     /* No such process to address: ask every process of the run. */
-    pid_t pids[MAX_PIDS];
-    int n = rl_run_pids(r, pids, MAX_PIDS);
+    pid_t pids[RL_RUN_MAX_PIDS];
+    int n = rl_run_pids(r, pids, RL_RUN_MAX_PIDS);
     r->sent_signal = 1;
     for (int i = 0; i < n; i++)
         kill(pids[i], SIGTERM);
@@ -721,6 +438,5 @@ void rl_run_kill(struct rl_run *r)
     if (r->pty_master >= 0)
         close(r->pty_master);
     r->events_fd = r->pty_master = -1;
-    free(r->streak);
-    r->streak = NULL;
+    rl_hang_watch_free(&r->watch);
 }

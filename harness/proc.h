@@ -1,5 +1,5 @@
-/* Running a program and watching it: a fresh process tree under a reaper of our own, a
- * deadline, the state of every thread, and nothing left behind. Knows nothing of tools.
+/* Running a program: a fresh process tree under a reaper of our own, a deadline, and nothing
+ * left behind. Knows nothing of tools; where the threads wait is hang.h's.
  *
  * Every run gets a "reaper": a small child of racelab that starts the program and reaps every
  * process of the run. Where the kernel allows it (root), the reaper is pid 1 of a new PID
@@ -11,8 +11,13 @@
 #ifndef RACELAB_PROC_H
 #define RACELAB_PROC_H
 
+#include "hang.h"
+
 #include <stddef.h>
 #include <sys/types.h>
+
+/* The most processes of one run that racelab follows. */
+#define RL_RUN_MAX_PIDS 1024
 
 struct rl_spawn {
     char *const *argv;               /* argv[0] is looked up in PATH */
@@ -45,9 +50,7 @@ struct rl_run {
     int sent_signal; /* racelab signalled the run: later signal deaths are not crashes */
     int crashed, crash_signal, crash_pid; /* a process died of a signal nobody sent */
     int exec_errno;                       /* the program could not be started */
-    /* Hang detection: the sample that a stable streak started with. */
-    double streak_since;
-    char *streak;
+    struct rl_hang_watch watch; /* hang detection in rl_run_wait */
 };
 
 double rl_now(void);
@@ -56,16 +59,8 @@ int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t 
 /* Waits for the condition until deadline (rl_now() seconds). With settle > 0, also returns
  * RL_WAIT_HUNG once every thread of the run has sat in an untimed wait, without waking, for
  * settle seconds. */
-enum rl_wait_result rl_run_wait(struct rl_run *r, /* The descriptor number a kept descriptor (the
-                                                     daemon checker's canary) has in the program. */
-#define RL_KEEP_FD 7
-
-                                enum rl_wait_until until, double deadline, double settle);
-/* Whether every thread of the run is blocked in a wait with no timeout right now (a thread
- * that sleeps with a timeout will wake by itself: that is a timeout, not a deadlock). */
-int rl_run_all_blocked(struct rl_run *r);
-/* One line per thread of the run: where it waits. */
-void rl_run_describe(struct rl_run *r, char *buf, size_t size);
+enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
+                                double settle);
 /* Sends sig to a process of the run (pid as the program knows it, e.g. from a pidfile). */
 int rl_run_signal(struct rl_run *r, pid_t program_pid, int sig);
 /* Asks the program to stop: SIGTERM to program_pid (as the program knows it, e.g. from its

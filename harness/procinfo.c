@@ -10,18 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int read_text(const char *path, char *buf, size_t size)
+int rl_read_text(const char *path, char *buf, size_t size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     size_t used = 0;
-    ssize_t n;
+    ssize_t n = 0;
     while (used < size - 1 && (n = read(fd, buf + used, size - 1 - used)) > 0)
         used += (size_t)n;
     close(fd);
     buf[used] = '\0';
-    return 0;
+    return n < 0 && used == 0 ? -1 : 0;
 }
 
 int rl_proc_stat_parse(const char *text, struct rl_proc_stat *st)
@@ -46,7 +46,7 @@ int rl_proc_read_stat(pid_t pid, struct rl_proc_stat *st)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (read_text(path, buf, sizeof buf) < 0)
+    if (rl_read_text(path, buf, sizeof buf) < 0)
         return -1;
     return rl_proc_stat_parse(buf, st);
 }
@@ -116,7 +116,7 @@ int rl_file_locked(const char *path)
     if (stat(path, &st) != 0)
         return -1;
     static char buf[1 << 16];
-    if (read_text("/proc/locks", buf, sizeof buf) < 0)
+    if (rl_read_text("/proc/locks", buf, sizeof buf) < 0)
         return -1;
     return rl_locks_has_inode(buf, (unsigned long)st.st_ino);
 }
@@ -124,7 +124,7 @@ int rl_file_locked(const char *path)
 long rl_pidfile_read(const char *path)
 {
     char buf[64];
-    if (read_text(path, buf, sizeof buf) < 0)
+    if (rl_read_text(path, buf, sizeof buf) < 0)
         return -1;
     char *end;
     errno = 0;

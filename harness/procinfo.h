@@ -1,11 +1,14 @@
-/* Small readers of /proc and of a daemon's files, for the daemon checker. Each returns -1
- * when the process is gone or the entry cannot be read, so a check never mistakes a vanished
- * process for a property. */
+/* Small readers of /proc and of a daemon's files, for the runner, the hang watch and the
+ * daemon checker. Each returns -1 when the process is gone or the entry cannot be read, so a
+ * check never mistakes a vanished process for a property. */
 #ifndef RACELAB_PROCINFO_H
 #define RACELAB_PROCINFO_H
 
 #include <stddef.h>
 #include <sys/types.h>
+
+/* Reads a small file (a /proc entry) into buf, NUL-terminated, at most size - 1 bytes. */
+int rl_read_text(const char *path, char *buf, size_t size);
 
 struct rl_proc_stat {
     pid_t pid, ppid, pgrp, session, tpgid;

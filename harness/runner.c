@@ -94,15 +94,15 @@ static void gdb_backtraces(pid_t pid, char *buf, size_t size)
 static void hang(struct rl_run *run, const struct rl_job *job, enum rl_wait_result w,
                  struct rl_result *res, double since)
 {
-    int blocked = w == RL_WAIT_HUNG || rl_run_all_blocked(run);
+    pid_t pids[RL_RUN_MAX_PIDS];
+    int n = rl_run_pids(run, pids, RL_RUN_MAX_PIDS);
+    int blocked = w == RL_WAIT_HUNG || rl_threads_all_blocked(pids, n);
     res->harness |= RL_KINDSET(blocked ? RL_KIND_DEADLOCK : RL_KIND_TIMEOUT);
     res->hang_seconds = rl_now() - since;
-    rl_run_describe(run, res->waits, sizeof res->waits);
+    rl_threads_describe(pids, n, res->waits, sizeof res->waits);
     if (!job->backtraces)
         return;
-    pid_t pids[8];
-    int n = rl_run_pids(run, pids, 8);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && i < 8; i++) {
         size_t used = strlen(res->waits);
         snprintf(res->waits + used, sizeof res->waits - used, "gdb, pid %d:\n", (int)pids[i]);
         size_t before = strlen(res->waits);
@@ -192,7 +192,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     if (started < 0)
         goto out;
     if (checker) {
-        rl_daemon_drive(&run, job, res, canary_name);
+        rl_daemon_drive(&run, res->dir, job->timeout, canary_name, &res->reports);
     } else if (job->daemon) {
         drive_daemon(&run, job, res);
     } else {

@@ -19,12 +19,6 @@ struct rl_job {
     int backtraces;          /* at a hang, ask gdb where each thread waits (about a second) */
 };
 
-/* Time racelab gives a daemon to work before it asks it to stop, and its log interval. */
-#define RL_DAEMON_INTERVAL_MS 100
-#define RL_DAEMON_INTERVALS   3
-/* How long every thread must sit still in an untimed wait for a `deadlock` verdict. */
-#define RL_HANG_SETTLE 0.5
-
 struct rl_result {
     struct rl_reports reports;
     rl_kindset harness;  /* deadlock, timeout, crash, assertion */

@@ -1,6 +1,5 @@
 /* The tool table and what the tool modules share. */
 #include "tool.h"
-#include "tool_daemon.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -9,20 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
+static const struct rl_tool *const tools[] = {
+    [RL_TOOL_TSAN] = &rl_tool_tsan,
+    [RL_TOOL_HELGRIND] = &rl_tool_helgrind,
+    [RL_TOOL_DRD] = &rl_tool_drd,
+    [RL_TOOL_DAEMON] = &rl_tool_daemon,
+};
+_Static_assert(sizeof tools / sizeof tools[0] == RL_TOOL_COUNT, "one module per tool");
+
 const struct rl_tool *rl_tool_get(enum rl_tool_id id)
 {
-    switch (id) {
-    case RL_TOOL_TSAN:
-        return &rl_tool_tsan;
-    case RL_TOOL_HELGRIND:
-        return &rl_tool_helgrind;
-    case RL_TOOL_DRD:
-        return &rl_tool_drd;
-    case RL_TOOL_DAEMON:
-        return &rl_tool_daemon;
-    default:
-        return NULL;
-    }
+    return (unsigned)id < RL_TOOL_COUNT ? tools[id] : NULL;
 }
 
 static int by_pid(const void *a, const void *b)

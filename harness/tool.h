@@ -1,5 +1,5 @@
 /* One interface per tool: how to launch a program under it, and how to read what it left.
- * Adding a tool is one file and one entry in rl_tool_get(). */
+ * Adding a tool is one file, one row of RL_TOOLS (kinds.h) and one entry in tool.c's table. */
 #ifndef RACELAB_TOOL_H
 #define RACELAB_TOOL_H
 
@@ -33,7 +33,8 @@ enum { RL_EXIT_PASS = 0, RL_EXIT_FAIL = 1, RL_EXIT_USAGE = 2, RL_EXIT_SKIP = 77 
 
 const struct rl_tool *rl_tool_get(enum rl_tool_id id);
 
-extern const struct rl_tool rl_tool_tsan, rl_tool_helgrind, rl_tool_drd;
+/* The tool modules: tool_tsan.c, tool_valgrind.c (two), tool_daemon.c. */
+extern const struct rl_tool rl_tool_tsan, rl_tool_helgrind, rl_tool_drd, rl_tool_daemon;
 
 /* Shared by the tools: the files in dir named prefix<pid>suffix, sorted by pid. */
 int rl_tool_logs(const char *dir, const char *prefix, const char *suffix, int *pids, int max);

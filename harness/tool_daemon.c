@@ -5,6 +5,7 @@
 #include "tool_daemon.h"
 
 #include "procinfo.h"
+#include "tool.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -39,19 +40,19 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
 
 const struct rl_tool rl_tool_daemon = {RL_TOOL_DAEMON, probe, command, collect};
 
-static void flag(struct rl_result *res, enum rl_kind kind, const char *fmt, ...)
+static void flag(struct rl_reports *res, enum rl_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void flag(struct rl_result *res, enum rl_kind kind, const char *fmt, ...)
+static void flag(struct rl_reports *res, enum rl_kind kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    rl_reports_vaddf(&res->reports, kind, "daemon", fmt, ap);
+    rl_reports_vaddf(res, kind, "daemon", fmt, ap);
     va_end(ap);
 }
 
 /* The properties of a running daemon (outer pid). */
-static void check_daemon(pid_t pid, const char *canary, struct rl_result *res)
+static void check_daemon(pid_t pid, const char *canary, struct rl_reports *res)
 {
     struct rl_proc_stat st;
     if (rl_proc_read_stat(pid, &st) < 0) {
@@ -85,18 +86,18 @@ static void check_daemon(pid_t pid, const char *canary, struct rl_result *res)
         flag(res, RL_KIND_CWD, "the daemon's working directory is %s, not /", cwd);
 }
 
-void rl_daemon_drive(struct rl_run *run, const struct rl_job *job, struct rl_result *res,
-                     const char *canary)
+void rl_daemon_drive(struct rl_run *run, const char *dir, double timeout, const char *canary,
+                     struct rl_reports *res)
 {
     char pidfile[4200], logfile[4200];
-    snprintf(pidfile, sizeof pidfile, "%s/daemon.pid", res->dir);
-    snprintf(logfile, sizeof logfile, "%s/daemon.log", res->dir);
+    snprintf(pidfile, sizeof pidfile, "%s/daemon.pid", dir);
+    snprintf(logfile, sizeof logfile, "%s/daemon.log", dir);
     const double interval = RL_DAEMON_INTERVAL_MS / 1000.0;
 
     /* 1. The original process returns, and only once the daemon is ready. */
-    if (rl_run_wait(run, RL_UNTIL_MAIN_EXITS, rl_now() + job->timeout, 0) != RL_WAIT_DONE) {
+    if (rl_run_wait(run, RL_UNTIL_MAIN_EXITS, rl_now() + timeout, 0) != RL_WAIT_DONE) {
         flag(res, RL_KIND_NOT_DETACHED, "the original process did not return within %.0f s",
-             job->timeout);
+             timeout);
         return;
     }
     long ready_pid = rl_pidfile_read(pidfile);
@@ -144,7 +145,7 @@ void rl_daemon_drive(struct rl_run *run, const struct rl_job *job, struct rl_res
     /* 3. SIGTERM stops it cleanly: every process gone, the pidfile removed. */
     rl_run_stop(run, (pid_t)pid);
     double asked = rl_now();
-    if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, asked + job->timeout, RL_HANG_SETTLE) != RL_WAIT_DONE)
+    if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, asked + timeout, RL_HANG_SETTLE) != RL_WAIT_DONE)
         flag(res, RL_KIND_NO_CLEAN_STOP, "still running %.1f s after SIGTERM", rl_now() - asked);
     else if (access(pidfile, F_OK) == 0)
         flag(res, RL_KIND_NO_CLEAN_STOP, "the pidfile was left behind after SIGTERM");

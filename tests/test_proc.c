@@ -102,9 +102,11 @@ static void hang_found_early(void **state)
     double t0 = rl_now();
     assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, t0 + 20, 0.5), RL_WAIT_HUNG);
     assert_true(rl_now() - t0 < 5);
-    assert_true(rl_run_all_blocked(&r));
+    pid_t pids[RL_RUN_MAX_PIDS];
+    int n = rl_run_pids(&r, pids, RL_RUN_MAX_PIDS);
+    assert_true(rl_threads_all_blocked(pids, n));
     char where[1024];
-    rl_run_describe(&r, where, sizeof where);
+    rl_threads_describe(pids, n, where, sizeof where);
     assert_non_null(strstr(where, "in openat (no timeout)"));
     rl_run_kill(&r);
     assert_false(alive("racelab-test-hang"));
@@ -119,7 +121,8 @@ static void sleeper_runs_to_deadline(void **state)
     double t0 = rl_now();
     assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, t0 + 1.0, 0.3), RL_WAIT_DEADLINE);
     assert_true(rl_now() - t0 >= 1.0);
-    assert_false(rl_run_all_blocked(&r));
+    pid_t pids[RL_RUN_MAX_PIDS];
+    assert_false(rl_threads_all_blocked(pids, rl_run_pids(&r, pids, RL_RUN_MAX_PIDS)));
     rl_run_kill(&r);
 }
 
