@@ -19,25 +19,34 @@
 #define RACELAB_CASES_DIR "cases"
 #endif
 
-static const char usage_text[] =
-    "usage:\n"
-    "  racelab run --tool TOOL --case CASE.c --bin PROGRAM [options]\n"
-    "  racelab run --tool TOOL --expect KINDS|clean [options] -- PROGRAM [ARGS...]\n"
-    "  racelab list [CASE.c|DIR...]\n"
-    "  racelab lint CASE.c...\n"
-    "\n"
-    "TOOL: tsan (a -fsanitize=thread build), helgrind, drd (a plain -g build), daemon.\n"
-    "options:\n"
-    "  --timeout S   seconds before a run counts as hung (default: the case's, or 10);\n"
-    "                RACELAB_TIMEOUT_SCALE multiplies it\n"
-    "  --runs N      run N times; passes only if every run passes\n"
-    "  --json FILE   write the verdict, every report and the timings as JSON\n"
-    "  --keep        keep each run's temporary directory (its path is printed)\n"
-    "  --verbose     print the report excerpts of passing runs too\n"
-    "  --backtrace   at a hang, show gdb's backtrace of every thread (default: only when the\n"
-    "                case does not expect the hang); --no-backtrace never\n"
-    "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
-    "installed\n";
+/* The usage text; the tool lines come from the tool table (kinds.h). */
+static void print_usage(FILE *out)
+{
+    fputs("usage:\n"
+          "  racelab run --tool TOOL --case CASE.c --bin PROGRAM [options]\n"
+          "  racelab run --tool TOOL --expect KINDS|clean [options] -- PROGRAM [ARGS...]\n"
+          "  racelab list [CASE.c|DIR...]\n"
+          "  racelab lint CASE.c...\n"
+          "  racelab kinds [--json]   the kinds, the tools that report each, the concepts\n"
+          "\n"
+          "TOOL:\n",
+          out);
+    for (int t = 0; t < RL_TOOL_COUNT; t++)
+        fprintf(out, "  %-10s %s\n", rl_tool_name((enum rl_tool_id)t),
+                rl_tool_needs((enum rl_tool_id)t));
+    fputs("options:\n"
+          "  --timeout S   seconds before a run counts as hung (default: the case's, or 10);\n"
+          "                RACELAB_TIMEOUT_SCALE multiplies it\n"
+          "  --runs N      run N times; passes only if every run passes\n"
+          "  --json FILE   write the verdict, every report and the timings as JSON\n"
+          "  --keep        keep each run's temporary directory (its path is printed)\n"
+          "  --verbose     print the report excerpts of passing runs too\n"
+          "  --backtrace   at a hang, show gdb's backtrace of every thread (default: only when the\n"
+          "                case does not expect the hang); --no-backtrace never\n"
+          "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
+          "installed\n",
+          out);
+}
 
 static int usage(const char *fmt, const char *arg)
 {
@@ -46,7 +55,7 @@ static int usage(const char *fmt, const char *arg)
         fprintf(stderr, fmt, arg);
         fprintf(stderr, "\n");
     }
-    fputs(usage_text, stderr);
+    print_usage(stderr);
     return RL_EXIT_USAGE;
 }
 
@@ -73,7 +82,11 @@ static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
     if (strcmp(text, "clean") == 0)
         return 0;
     char buf[1024];
-    snprintf(buf, sizeof buf, "%s", text);
+    if (rl_fmt(buf, sizeof buf, "%s", text) < 0) {
+        fprintf(stderr, "racelab: --expect: the list is too long (%zu bytes; at most %zu)\n",
+                strlen(text), sizeof buf - 1);
+        return -1;
+    }
     for (char *save = NULL, *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
         while (*k == ' ')
             k++;
@@ -98,11 +111,12 @@ static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
 static int append_results(const struct rl_session *s)
 {
     const char *results = getenv("RACELAB_RESULTS"), *json_dir = getenv("RACELAB_JSON_DIR");
-    char name[400];
-    if (s->c)
-        snprintf(name, sizeof name, "%s/%s", s->c->concept, s->c->name);
-    else
-        snprintf(name, sizeof name, "%s", s->program[0]);
+    char name[4096];
+    if (s->c ? rl_fmt(name, sizeof name, "%s/%s", s->c->concept, s->c->name)
+             : rl_fmt(name, sizeof name, "%s", s->program[0])) {
+        fprintf(stderr, "racelab: the program's path is too long for RACELAB_RESULTS\n");
+        return -1;
+    }
     if (results && *results) {
         FILE *f = fopen(results, "a");
         if (!f) {
@@ -123,7 +137,12 @@ static int append_results(const struct rl_session *s)
     }
     if (json_dir && *json_dir) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s_%s.json", json_dir, rl_tool_name(s->tool), name);
+        if (rl_fmt(path, sizeof path, "%s/%s_%s.json", json_dir, rl_tool_name(s->tool), name) <
+            0) {
+            fprintf(stderr, "racelab: RACELAB_JSON_DIR=%s: the document's path is too long\n",
+                    json_dir);
+            return -1;
+        }
         for (char *p = path + strlen(json_dir) + 1; *p; p++)
             if (*p == '/')
                 *p = '_';
@@ -198,7 +217,7 @@ static int cmd_run(int argc, char **argv)
                 return usage("--runs takes a whole number from 1 to 10000, not '%s'", optarg);
             break;
         case 'h':
-            fputs(usage_text, stdout);
+            print_usage(stdout);
             return RL_EXIT_PASS;
         default:
             return usage(NULL, NULL);
@@ -207,8 +226,13 @@ static int cmd_run(int argc, char **argv)
     if (!tool_name)
         return usage("run: --tool is required", NULL);
     int tool = rl_tool_from_name(tool_name);
-    if (tool < 0)
-        return usage("run: unknown tool '%s' (tools: tsan, helgrind, drd, daemon)", tool_name);
+    if (tool < 0) {
+        char tools[256];
+        rl_tool_list(tools, sizeof tools);
+        fprintf(stderr, "racelab: run: unknown tool '%s' (tools: %s)\n", tool_name, tools);
+        print_usage(stderr);
+        return RL_EXIT_USAGE;
+    }
     if (!case_path == !expect)
         return usage("run: give either --case with --bin, or --expect with -- PROGRAM", NULL);
 
@@ -367,7 +391,10 @@ static int collect(char **args, int nargs, char ***out)
             if (e->d_name[0] == '.')
                 continue;
             char sub[4096];
-            snprintf(sub, sizeof sub, "%s/%s", args[i], e->d_name);
+            if (rl_fmt(sub, sizeof sub, "%s/%s", args[i], e->d_name) < 0) {
+                fprintf(stderr, "racelab: %s/%s: path too long\n", args[i], e->d_name);
+                continue;
+            }
             DIR *dd = opendir(sub);
             struct dirent *f;
             while (dd && (f = readdir(dd))) {
@@ -390,14 +417,24 @@ static int collect(char **args, int nargs, char ***out)
     return n;
 }
 
+/* One tool's column of `racelab list`: padded, but the last ends the line. */
+static void print_column(const char *text, int tool)
+{
+    if (tool == RL_TOOL_COUNT - 1)
+        printf(" %s\n", text);
+    else
+        printf(" %-28s", text);
+}
+
 static int cmd_list(int argc, char **argv)
 {
     char *fallback[] = {RACELAB_CASES_DIR};
     char **files;
     int n = argc > 1 ? collect(argv + 1, argc - 1, &files) : collect(fallback, 1, &files);
     int status = RL_EXIT_PASS, broken = 0, without_twin = 0;
-    printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", "case", "variant", "twin", "tsan", "helgrind",
-           "drd", "daemon");
+    printf("%-36s %-8s %-20s", "case", "variant", "twin");
+    for (int t = 0; t < RL_TOOL_COUNT; t++)
+        print_column(rl_tool_name((enum rl_tool_id)t), t);
     for (int i = 0; i < n; i++) {
         struct rl_case c;
         char err[1024];
@@ -407,16 +444,17 @@ static int cmd_list(int argc, char **argv)
             free(files[i]);
             continue;
         }
-        char name[200], e[RL_TOOL_COUNT][256];
-        snprintf(name, sizeof name, "%s/%s", c.concept, c.name);
+        char name[sizeof c.concept + sizeof c.name], e[RL_TOOL_COUNT][256];
+        rl_fmt(name, sizeof name, "%s/%s", c.concept, c.name); /* sized so: cannot be cut */
         for (int t = 0; t < RL_TOOL_COUNT; t++) {
             if (rl_case_has_tool(&c, (enum rl_tool_id)t))
                 rl_kindset_format(c.expect[t].kinds, e[t], sizeof e[t]);
             else
                 snprintf(e[t], sizeof e[t], "-");
         }
-        printf("%-36s %-8s %-20s %-28s %-28s %-28s %s\n", name, c.variant, c.twin[0] ? c.twin : "-",
-               e[0], e[1], e[2], e[3]);
+        printf("%-36s %-8s %-20s", name, c.variant, c.twin[0] ? c.twin : "-");
+        for (int t = 0; t < RL_TOOL_COUNT; t++)
+            print_column(e[t], t);
         broken += strcmp(c.variant, "broken") == 0;
         without_twin += strcmp(c.variant, "broken") == 0 && !c.twin[0];
         rl_case_free(&c);
@@ -445,6 +483,61 @@ static int cmd_lint(int argc, char **argv)
     return status;
 }
 
+/* --- kinds ------------------------------------------------------------------------------ */
+
+static void json_names(FILE *out, const char *(*name)(int), int n)
+{
+    fputc('[', out);
+    for (int i = 0; i < n; i++)
+        fprintf(out, "%s\"%s\"", i ? "," : "", name(i));
+    fputc(']', out);
+}
+
+static const char *tool_at(int t)
+{
+    return rl_tool_name((enum rl_tool_id)t);
+}
+
+/* The vocabulary, for people and for scripts (racelab-kinds/1): the names here are plain
+ * ASCII words, so they need no JSON escaping. */
+static int cmd_kinds(int argc, char **argv)
+{
+    int json = argc == 2 && strcmp(argv[1], "--json") == 0;
+    if (argc > 2 || (argc == 2 && !json))
+        return usage("kinds: the only option is --json ('%s')", argv[argc - 1]);
+    if (json)
+        printf("{\"schema\":\"racelab-kinds/1\",\"kinds\":[");
+    else
+        printf("%-16s %-13s %s\n", "kind", "group", "tools");
+    for (int k = 0; k < RL_KIND_COUNT; k++) {
+        int first = 1;
+        if (json)
+            printf("%s{\"name\":\"%s\",\"group\":\"%s\",\"tools\":[", k ? "," : "",
+                   rl_kind_name(k), rl_kind_group_name(rl_kind_group(k)));
+        else
+            printf("%-16s %-13s ", rl_kind_name(k), rl_kind_group_name(rl_kind_group(k)));
+        for (int t = 0; t < RL_TOOL_COUNT; t++) {
+            if (!(rl_tool_kinds((enum rl_tool_id)t) & RL_KINDSET(k)))
+                continue;
+            printf(json ? "%s\"%s\"" : "%s%s", first ? "" : (json ? "," : ", "), tool_at(t));
+            first = 0;
+        }
+        printf(json ? "]}" : "%s\n", first ? "-" : "");
+    }
+    if (json) {
+        printf("],\"tools\":");
+        json_names(stdout, tool_at, RL_TOOL_COUNT);
+        printf(",\"concepts\":");
+        json_names(stdout, rl_concept_name, rl_concept_count());
+        printf("}\n");
+    } else {
+        char list[512];
+        rl_concept_list(list, sizeof list);
+        printf("concepts: %s\n", list);
+    }
+    return fflush(stdout) == 0 ? RL_EXIT_PASS : RL_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -455,9 +548,11 @@ int main(int argc, char **argv)
         return cmd_list(argc - 1, argv + 1);
     if (strcmp(argv[1], "lint") == 0)
         return cmd_lint(argc - 1, argv + 1);
+    if (strcmp(argv[1], "kinds") == 0)
+        return cmd_kinds(argc - 1, argv + 1);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
-        fputs(usage_text, stdout);
+        print_usage(stdout);
         return RL_EXIT_PASS;
     }
     return usage("unknown command '%s'", argv[1]);

@@ -33,7 +33,8 @@ static void marked_lines(const struct rl_case *c, enum rl_kind kind, char *buf, 
 
 static const char *label(const struct rl_session *s)
 {
-    static char buf[300];
+    /* A program's path is a PATH_MAX at most: room for it whole. */
+    static char buf[4096 + 64];
     if (s->c)
         snprintf(buf, sizeof buf, "%s:%s/%s", rl_tool_name(s->tool), s->c->concept, s->c->name);
     else

@@ -44,17 +44,18 @@ static void gdb_backtraces(pid_t pid, char *buf, size_t size)
 {
     char exe[512], gdb[4096];
     char link[64];
-    snprintf(link, sizeof link, "/proc/%d/exe", (int)pid);
+    rl_fmt(link, sizeof link, "/proc/%d/exe", (int)pid);
     ssize_t n = readlink(link, exe, sizeof exe - 1);
     if (n <= 0 || rl_which("gdb", gdb, sizeof gdb) != 0)
         return;
     exe[n] = '\0';
     if (strstr(exe, "valgrind"))
         return;
-    char cmd[4700];
-    snprintf(cmd, sizeof cmd,
-             "timeout -s KILL 5 %s -p %d -batch -nx -ex 'thread apply all bt 12' 2>/dev/null", gdb,
-             (int)pid);
+    char cmd[sizeof gdb + 128];
+    if (rl_fmt(cmd, sizeof cmd,
+               "timeout -s KILL 5 %s -p %d -batch -nx -ex 'thread apply all bt 12' 2>/dev/null",
+               gdb, (int)pid) < 0)
+        return;
     FILE *p = popen(cmd, "r");
     if (!p)
         return;
@@ -126,8 +127,8 @@ static void drive_daemon(struct rl_run *run, const struct rl_job *job, struct rl
     double work = RL_DAEMON_INTERVALS * RL_DAEMON_INTERVAL_MS / 1000.0;
     if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, rl_now() + work, 0) == RL_WAIT_DONE)
         return; /* nothing left to stop */
-    char pidfile[4200];
-    snprintf(pidfile, sizeof pidfile, "%s/daemon.pid", res->dir);
+    char pidfile[sizeof res->dir + 16];
+    rl_fmt(pidfile, sizeof pidfile, "%s/daemon.pid", res->dir); /* cannot be cut: sized so */
     rl_run_stop(run, (pid_t)rl_pidfile_read(pidfile));
     double stop = rl_now();
     w = rl_run_wait(run, RL_UNTIL_ALL_EXIT, stop + job->timeout, RL_HANG_SETTLE);
@@ -140,10 +141,16 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     memset(res, 0, sizeof *res);
     res->exit_code = -1;
     const char *tmp = getenv("TMPDIR");
-    snprintf(res->dir, sizeof res->dir, "%s/racelab.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    if (rl_fmt(res->dir, sizeof res->dir, "%s/racelab.XXXXXX", tmp) < 0) {
+        snprintf(err, errsize, "TMPDIR is too long (%zu bytes; at most %zu)", strlen(tmp),
+                 sizeof res->dir - sizeof "/racelab.XXXXXX");
+        return -1;
+    }
     if (!mkdtemp(res->dir)) {
-        snprintf(err, errsize, "cannot make a temporary directory in %s: %s",
-                 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        snprintf(err, errsize, "cannot make a temporary directory in %s: %s", tmp,
+                 strerror(errno));
         return -1;
     }
 
@@ -158,9 +165,10 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     for (char **e = environ; *e; e++)
         rl_strv_addf(&env, "%s", *e);
     struct rl_tool_run tr = {res->dir, program.v, job->c ? job->c->path : NULL, 0};
-    char out_path[4200], err_path[4200];
-    snprintf(out_path, sizeof out_path, "%s/stdout", res->dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", res->dir);
+    /* Sized from the directory's buffer, so these cannot be cut. */
+    char out_path[sizeof res->dir + 16], err_path[sizeof res->dir + 16];
+    rl_fmt(out_path, sizeof out_path, "%s/stdout", res->dir);
+    rl_fmt(err_path, sizeof err_path, "%s/stderr", res->dir);
     int rc = -1;
     if (job->tool->command(&tr, &argv, &env) < 0) {
         snprintf(err, errsize, "out of memory");

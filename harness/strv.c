@@ -1,5 +1,6 @@
 #include "strv.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,4 +70,19 @@ void rl_strv_free(struct rl_strv *sv)
         free(sv->v[i]);
     free(sv->v);
     memset(sv, 0, sizeof *sv);
+}
+
+int rl_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size) {
+        if (size)
+            buf[0] = '\0';
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
 }

@@ -1,4 +1,5 @@
-/* A growable, NULL-terminated vector of owned strings: argv and environment building. */
+/* Strings: a growable, NULL-terminated vector of owned strings (argv and environment
+ * building), and bounded formatting that fails instead of truncating. */
 #ifndef RACELAB_STRV_H
 #define RACELAB_STRV_H
 
@@ -16,5 +17,10 @@ int rl_strv_setenv(struct rl_strv *sv, const char *name, const char *value);
 /* Looks NAME up; NULL when unset. */
 const char *rl_strv_getenv(const struct rl_strv *sv, const char *name);
 void rl_strv_free(struct rl_strv *sv);
+
+/* snprintf into a fixed buffer that fails rather than truncates, since a cut path names
+ * another file: returns 0, or -1 with errno ENAMETOOLONG (buf then holds "", never a
+ * prefix). */
+int rl_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -86,7 +86,8 @@ int rl_file_contains(const char *path, const char *needle)
 int rl_which(const char *name, char *out, size_t size)
 {
     if (strchr(name, '/')) {
-        snprintf(out, size, "%s", name);
+        if (rl_fmt(out, size, "%s", name) < 0)
+            return -1;
         return access(name, X_OK);
     }
     const char *path = getenv("PATH");
@@ -94,11 +95,13 @@ int rl_which(const char *name, char *out, size_t size)
         path = "/usr/local/bin:/usr/bin:/bin";
     while (*path) {
         size_t len = strcspn(path, ":");
-        snprintf(out, size, "%.*s/%s", (int)len, path, name);
-        if (len && access(out, X_OK) == 0)
+        /* An entry too long for out is skipped: a cut path would name another file. */
+        if (len && rl_fmt(out, size, "%.*s/%s", (int)len, path, name) == 0 &&
+            access(out, X_OK) == 0)
             return 0;
         path += len + (path[len] == ':');
     }
+    out[0] = '\0';
     return -1;
 }
 
@@ -106,7 +109,8 @@ int rl_tool_check_build(char *const *program, int want_tsan, const char *runner,
                         size_t binsize, char *why, size_t whysize)
 {
     if (rl_which(program[0], bin, binsize) != 0) {
-        snprintf(why, whysize, "%s: no such executable", program[0]);
+        snprintf(why, whysize, "%s: %s", program[0],
+                 strlen(program[0]) >= binsize ? "path too long" : "no such executable");
         return RL_EXIT_USAGE;
     }
     int tsan = rl_file_contains(bin, "__tsan_init");

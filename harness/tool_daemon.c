@@ -90,8 +90,11 @@ void rl_daemon_drive(struct rl_run *run, const char *dir, double timeout, const 
                      struct rl_reports *res)
 {
     char pidfile[4200], logfile[4200];
-    snprintf(pidfile, sizeof pidfile, "%s/daemon.pid", dir);
-    snprintf(logfile, sizeof logfile, "%s/daemon.log", dir);
+    if (rl_fmt(pidfile, sizeof pidfile, "%s/daemon.pid", dir) < 0 ||
+        rl_fmt(logfile, sizeof logfile, "%s/daemon.log", dir) < 0) {
+        rl_tool_failure(res, "the run's directory %s is too long for its pidfile's path", dir);
+        return;
+    }
     const double interval = RL_DAEMON_INTERVAL_MS / 1000.0;
 
     /* 1. The original process returns, and only once the daemon is ready. */

@@ -73,12 +73,15 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl
      * (the caller can still set verbosity=0). */
     const char *inherited = rl_strv_getenv(env, "TSAN_OPTIONS");
     int checked = inherited && *inherited;
-    char options[8192];
-    snprintf(options, sizeof options,
-             "%s%s%s%slog_path=%s/tsan exitcode=0 atexit_sleep_ms=0 second_deadlock_stack=1",
-             symbolizer, checked ? "verbosity=1 " : "", checked ? inherited : "",
-             checked ? " " : "", tr->dir);
-    return rl_strv_setenv(env, "TSAN_OPTIONS", options);
+    char *options = NULL;
+    if (asprintf(&options,
+                 "%s%s%s%slog_path=%s/tsan exitcode=0 atexit_sleep_ms=0 second_deadlock_stack=1",
+                 symbolizer, checked ? "verbosity=1 " : "", checked ? inherited : "",
+                 checked ? " " : "", tr->dir) < 0)
+        return -1;
+    int rc = rl_strv_setenv(env, "TSAN_OPTIONS", options);
+    free(options);
+    return rc;
 }
 
 static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
@@ -87,13 +90,16 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     int n = rl_tool_logs(tr->dir, "tsan.", "", pids, 1024);
     for (int i = 0; i < n; i++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/tsan.%d", tr->dir, pids[i]);
-        if (rl_tsan_parse_file(path, tr->case_path, pids[i], rl_tool_sink, rs) < 0)
+        if (rl_fmt(path, sizeof path, "%s/tsan.%d", tr->dir, pids[i]) < 0 ||
+            rl_tsan_parse_file(path, tr->case_path, pids[i], rl_tool_sink, rs) < 0)
             rl_tool_failure(rs, "cannot read %s: %s", path, strerror(errno));
     }
     /* Flag problems are printed before log_path applies: they land on stderr. */
     char err[4200];
-    snprintf(err, sizeof err, "%s/stderr", tr->dir);
+    if (rl_fmt(err, sizeof err, "%s/stderr", tr->dir) < 0) {
+        rl_tool_failure(rs, "cannot read the program's stderr: %s", strerror(errno));
+        return 0;
+    }
     if (rl_file_contains(err, "unrecognized flag(s)"))
         rl_tool_failure(rs, "TSAN_OPTIONS holds an option ThreadSanitizer does not know (listed "
                             "on the program's stderr)");

@@ -64,9 +64,8 @@ static int drd_command(const struct rl_tool_run *tr, struct rl_strv *argv, struc
 static void last_log_line(const char *dir, char *out, size_t size)
 {
     char path[4200], line[512];
-    snprintf(path, sizeof path, "%s/valgrind.log", dir);
     snprintf(out, size, "valgrind.log is empty");
-    FILE *f = fopen(path, "r");
+    FILE *f = rl_fmt(path, sizeof path, "%s/valgrind.log", dir) == 0 ? fopen(path, "r") : NULL;
     if (!f)
         return;
     while (fgets(line, sizeof line, f)) {
@@ -86,9 +85,9 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs, enum rl_
     int n = rl_tool_logs(tr->dir, "vg.", ".xml", pids, 1024);
     for (int i = 0; i < n; i++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/vg.%d.xml", tr->dir, pids[i]);
         struct rl_vgxml_result res;
-        if (rl_vgxml_parse_file(path, tool, tr->case_path, rl_tool_sink, rs, &res) < 0) {
+        if (rl_fmt(path, sizeof path, "%s/vg.%d.xml", tr->dir, pids[i]) < 0 ||
+            rl_vgxml_parse_file(path, tool, tr->case_path, rl_tool_sink, rs, &res) < 0) {
             rl_tool_failure(rs, "cannot read %s: %s", path, strerror(errno));
             continue;
         }

@@ -74,8 +74,11 @@ static long split_location(char *tok)
 /* "#3 fn path/file.c:12:5 (module+0x1f)": the first path:line token after the number. */
 static void frame(struct rl_tsan_parser *p, const char *s)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", s);
+    /* A copy of the whole line: a fixed buffer would cut a long frame's path:line token
+     * ("x.c:123" read as "x.c:1"). */
+    char *buf = strdup(s);
+    if (!buf)
+        return;
     char *save = NULL;
     strtok_r(buf, " \t", &save); /* "#N" */
     for (char *tok = strtok_r(NULL, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
@@ -84,9 +87,10 @@ static void frame(struct rl_tsan_parser *p, const char *s)
         long line = split_location(tok);
         if (line > 0 && line <= INT_MAX) { /* past INT_MAX, (int) would wrap to another line */
             rl_report_add_frame(&p->cur, tok, (int)line, p->case_path);
-            return;
+            break;
         }
     }
+    free(buf);
 }
 
 void rl_tsan_line(struct rl_tsan_parser *p, const char *line)

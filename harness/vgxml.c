@@ -125,7 +125,7 @@ static void on_text(void *data, const XML_Char *s, int len)
 
 static void end_frame(struct rl_vgxml *x)
 {
-    char path[800], line[1200];
+    char path[sizeof x->dir + sizeof x->file + 1], line[1200]; /* sized so: cannot be cut */
     if (!x->file[0]) {
         snprintf(line, sizeof line, "   at %s", x->fn[0] ? x->fn : "???");
         rl_excerpt_append(&x->cur.excerpt, line);
