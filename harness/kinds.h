@@ -10,10 +10,10 @@
 #include <stdint.h>
 
 /* The tools: XX(ID, name, what it runs). */
-#define RL_TOOLS(XX)                                                                             \
-    XX(TSAN, "tsan", "a -fsanitize=thread build")                                                \
-    XX(HELGRIND, "helgrind", "a plain -g build")                                                 \
-    XX(DRD, "drd", "a plain -g build")                                                           \
+#define RL_TOOLS(XX)                                                                               \
+    XX(TSAN, "tsan", "a -fsanitize=thread build")                                                  \
+    XX(HELGRIND, "helgrind", "a plain -g build")                                                   \
+    XX(DRD, "drd", "a plain -g build")                                                             \
     XX(DAEMON, "daemon", "a plain build of a daemon case")
 
 enum rl_tool_id {
@@ -25,38 +25,38 @@ enum rl_tool_id {
 
 /* The kinds of report: XX(ID, name, group). A row without its name or group does not
  * compile; the group is one of enum rl_kind_group below. */
-#define RL_KINDS(XX)                                                                             \
-    /* Reported by the detectors. */                                                             \
-    XX(DATA_RACE, "data-race", DETECTOR)                                                         \
-    XX(USE_AFTER_FREE, "use-after-free", DETECTOR)                                               \
-    XX(LOCK_ORDER, "lock-order", DETECTOR)                                                       \
-    XX(BAD_UNLOCK, "bad-unlock", DETECTOR)                                                       \
-    XX(DOUBLE_LOCK, "double-lock", DETECTOR)                                                     \
-    XX(DESTROY_LOCKED, "destroy-locked", DETECTOR)                                               \
-    XX(INVALID_MUTEX, "invalid-mutex", DETECTOR)                                                 \
-    XX(HELD_LOCK_EXIT, "held-lock-exit", DETECTOR)                                               \
-    XX(COND_MISUSE, "cond-misuse", DETECTOR)                                                     \
-    XX(SYNC_MISUSE, "sync-misuse", DETECTOR)                                                     \
-    XX(API_ERROR, "api-error", DETECTOR)                                                         \
-    XX(THREAD_LEAK, "thread-leak", DETECTOR)                                                     \
-    XX(SIGNAL_UNSAFE, "signal-unsafe", DETECTOR)                                                 \
-    XX(FORK_THREADS, "fork-threads", DETECTOR)                                                   \
-    /* Observed by the harness itself, under every tool. */                                      \
-    XX(DEADLOCK, "deadlock", HARNESS)                                                            \
-    XX(TIMEOUT, "timeout", HARNESS)                                                              \
-    XX(CRASH, "crash", HARNESS)                                                                  \
-    XX(ASSERTION, "assertion", HARNESS)                                                          \
-    /* Observed by the daemon checker. */                                                        \
-    XX(NOT_DETACHED, "not-detached", DAEMON)                                                     \
-    XX(SESSION_LEADER, "session-leader", DAEMON)                                                 \
-    XX(CONTROLLING_TTY, "controlling-tty", DAEMON)                                               \
-    XX(STD_STREAMS, "std-streams", DAEMON)                                                       \
-    XX(FD_LEAK, "fd-leak", DAEMON)                                                               \
-    XX(CWD, "cwd", DAEMON)                                                                       \
-    XX(PIDFILE, "pidfile", DAEMON)                                                               \
-    XX(NO_CLEAN_STOP, "no-clean-stop", DAEMON)                                                   \
-    XX(NOT_RUNNING, "not-running", DAEMON)                                                       \
-    /* A report no table knows: it always fails the verdict. */                                  \
+#define RL_KINDS(XX)                                                                               \
+    /* Reported by the detectors. */                                                               \
+    XX(DATA_RACE, "data-race", DETECTOR)                                                           \
+    XX(USE_AFTER_FREE, "use-after-free", DETECTOR)                                                 \
+    XX(LOCK_ORDER, "lock-order", DETECTOR)                                                         \
+    XX(BAD_UNLOCK, "bad-unlock", DETECTOR)                                                         \
+    XX(DOUBLE_LOCK, "double-lock", DETECTOR)                                                       \
+    XX(DESTROY_LOCKED, "destroy-locked", DETECTOR)                                                 \
+    XX(INVALID_MUTEX, "invalid-mutex", DETECTOR)                                                   \
+    XX(HELD_LOCK_EXIT, "held-lock-exit", DETECTOR)                                                 \
+    XX(COND_MISUSE, "cond-misuse", DETECTOR)                                                       \
+    XX(SYNC_MISUSE, "sync-misuse", DETECTOR)                                                       \
+    XX(API_ERROR, "api-error", DETECTOR)                                                           \
+    XX(THREAD_LEAK, "thread-leak", DETECTOR)                                                       \
+    XX(SIGNAL_UNSAFE, "signal-unsafe", DETECTOR)                                                   \
+    XX(FORK_THREADS, "fork-threads", DETECTOR)                                                     \
+    /* Observed by the harness itself, under every tool. */                                        \
+    XX(DEADLOCK, "deadlock", HARNESS)                                                              \
+    XX(TIMEOUT, "timeout", HARNESS)                                                                \
+    XX(CRASH, "crash", HARNESS)                                                                    \
+    XX(ASSERTION, "assertion", HARNESS)                                                            \
+    /* Observed by the daemon checker. */                                                          \
+    XX(NOT_DETACHED, "not-detached", DAEMON)                                                       \
+    XX(SESSION_LEADER, "session-leader", DAEMON)                                                   \
+    XX(CONTROLLING_TTY, "controlling-tty", DAEMON)                                                 \
+    XX(STD_STREAMS, "std-streams", DAEMON)                                                         \
+    XX(FD_LEAK, "fd-leak", DAEMON)                                                                 \
+    XX(CWD, "cwd", DAEMON)                                                                         \
+    XX(PIDFILE, "pidfile", DAEMON)                                                                 \
+    XX(NO_CLEAN_STOP, "no-clean-stop", DAEMON)                                                     \
+    XX(NOT_RUNNING, "not-running", DAEMON)                                                         \
+    /* A report no table knows: it always fails the verdict. */                                    \
     XX(UNCLASSIFIED, "unclassified", UNCLASSIFIED)
 
 enum rl_kind {

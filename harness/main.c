@@ -34,18 +34,19 @@ static void print_usage(FILE *out)
     for (int t = 0; t < RL_TOOL_COUNT; t++)
         fprintf(out, "  %-10s %s\n", rl_tool_name((enum rl_tool_id)t),
                 rl_tool_needs((enum rl_tool_id)t));
-    fputs("options:\n"
-          "  --timeout S   seconds before a run counts as hung (default: the case's, or 10);\n"
-          "                RACELAB_TIMEOUT_SCALE multiplies it\n"
-          "  --runs N      run N times; passes only if every run passes\n"
-          "  --json FILE   write the verdict, every report and the timings as JSON\n"
-          "  --keep        keep each run's temporary directory (its path is printed)\n"
-          "  --verbose     print the report excerpts of passing runs too\n"
-          "  --backtrace   at a hang, show gdb's backtrace of every thread (default: only when the\n"
-          "                case does not expect the hang); --no-backtrace never\n"
-          "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
-          "installed\n",
-          out);
+    fputs(
+        "options:\n"
+        "  --timeout S   seconds before a run counts as hung (default: the case's, or 10);\n"
+        "                RACELAB_TIMEOUT_SCALE multiplies it\n"
+        "  --runs N      run N times; passes only if every run passes\n"
+        "  --json FILE   write the verdict, every report and the timings as JSON\n"
+        "  --keep        keep each run's temporary directory (its path is printed)\n"
+        "  --verbose     print the report excerpts of passing runs too\n"
+        "  --backtrace   at a hang, show gdb's backtrace of every thread (default: only when the\n"
+        "                case does not expect the hang); --no-backtrace never\n"
+        "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
+        "installed\n",
+        out);
 }
 
 static int usage(const char *fmt, const char *arg)
@@ -137,8 +138,7 @@ static int append_results(const struct rl_session *s)
     }
     if (json_dir && *json_dir) {
         char path[4096];
-        if (rl_fmt(path, sizeof path, "%s/%s_%s.json", json_dir, rl_tool_name(s->tool), name) <
-            0) {
+        if (rl_fmt(path, sizeof path, "%s/%s_%s.json", json_dir, rl_tool_name(s->tool), name) < 0) {
             fprintf(stderr, "racelab: RACELAB_JSON_DIR=%s: the document's path is too long\n",
                     json_dir);
             return -1;
@@ -512,8 +512,8 @@ static int cmd_kinds(int argc, char **argv)
     for (int k = 0; k < RL_KIND_COUNT; k++) {
         int first = 1;
         if (json)
-            printf("%s{\"name\":\"%s\",\"group\":\"%s\",\"tools\":[", k ? "," : "",
-                   rl_kind_name(k), rl_kind_group_name(rl_kind_group(k)));
+            printf("%s{\"name\":\"%s\",\"group\":\"%s\",\"tools\":[", k ? "," : "", rl_kind_name(k),
+                   rl_kind_group_name(rl_kind_group(k)));
         else
             printf("%-16s %-13s ", rl_kind_name(k), rl_kind_group_name(rl_kind_group(k)));
         for (int t = 0; t < RL_TOOL_COUNT; t++) {

@@ -33,7 +33,6 @@ struct event {
     int main;   /* EV_EXIT of the program's first process */
 };
 
-
 double rl_now(void)
 {
     struct timespec ts;

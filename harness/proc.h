@@ -50,7 +50,7 @@ struct rl_run {
     int sent_signal; /* racelab signalled the run: later signal deaths are not crashes */
     int crashed, crash_signal, crash_pid; /* a process died of a signal nobody sent */
     int exec_errno;                       /* the program could not be started */
-    struct rl_hang_watch watch; /* hang detection in rl_run_wait */
+    struct rl_hang_watch watch;           /* hang detection in rl_run_wait */
 };
 
 double rl_now(void);

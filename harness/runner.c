@@ -149,8 +149,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         return -1;
     }
     if (!mkdtemp(res->dir)) {
-        snprintf(err, errsize, "cannot make a temporary directory in %s: %s", tmp,
-                 strerror(errno));
+        snprintf(err, errsize, "cannot make a temporary directory in %s: %s", tmp, strerror(errno));
         return -1;
     }
 

@@ -1,0 +1,314 @@
+/* Golden outputs (Valgrind's .stderr.exp discipline): what a person reads (the verdict text)
+ * and what a script reads (racelab-run/1 JSON), rendered from fixed inputs (reports parsed
+ * from the captured fixtures, fixed timings) and compared byte for byte with
+ * tests/golden/<scenario>.{txt,json}.exp. A changed word fails the test and shows the first
+ * line that differs; RACELAB_GOLDEN_UPDATE=1 rewrites the files, for review as a diff. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "match.h"
+#include "output.h"
+#include "tool.h"
+#include "tsanlog.h"
+#include "vgxml.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The path the fixture programs were built at (ci/capture-fixtures): their frames cite it. */
+#define FIXTURE_SRC "/tmp/racelab-fixtures/race.c"
+
+/* A case whose line 10 is the racy `counter++` of the fixture program (marked on `line`). */
+static void race_case(struct rl_case *c, int marked_line)
+{
+    char text[2048];
+    int n = snprintf(text, sizeof text,
+                     "/* racelab-case\n"
+                     " * concept: race\n"
+                     " * variant: broken\n"
+                     " * title: Two threads increment a counter without a lock\n"
+                     " * lesson: counter++ is a read, an add and a write: without a lock, two "
+                     "threads lose updates.\n"
+                     " * expect tsan: data-race\n"
+                     " * expect helgrind: data-race\n"
+                     " * expect drd: data-race -- DRD folds the loop's reports into one\n"
+                     " */\n");
+    for (int line = 10; line <= 12; line++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "counter++;%s\n",
+                      line == marked_line ? " /* racelab: data-race */" : "");
+    char err[256];
+    assert_int_equal(
+        rl_case_parse("cases/race/golden_race.c", text, strlen(text), c, err, sizeof err), 0);
+}
+
+/* case_path: the case file the frames are checked against (NULL for a bare program). */
+static void tsan_reports(const char *fixture, const char *case_path, struct rl_reports *rs)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", FIXTURES, fixture);
+    assert_int_equal(rl_tsan_parse_file(path, case_path, 1233, rl_tool_sink, rs), 0);
+}
+
+/* Renders a session's verdicts as a person and a script see them, and compares both with the
+ * golden files. */
+static void check_golden(const char *scenario, const struct rl_session *s, int verbose)
+{
+    char *text = NULL, *json = NULL;
+    size_t text_len = 0, json_len = 0;
+    FILE *t = open_memstream(&text, &text_len);
+    assert_non_null(t);
+    for (int i = 0; i < s->nruns; i++)
+        rl_print_run(t, s, &s->runs[i], verbose);
+    if (s->nruns > 1)
+        rl_print_summary(t, s);
+    fclose(t);
+    FILE *j = open_memstream(&json, &json_len);
+    assert_non_null(j);
+    assert_int_equal(rl_write_json(j, s), 0);
+    fclose(j);
+
+    const char *rendered[2] = {text, json}, *suffix[2] = {"txt", "json"};
+    size_t len[2] = {text_len, json_len};
+    for (int k = 0; k < 2; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.%s.exp", GOLDEN, scenario, suffix[k]);
+        if (getenv("RACELAB_GOLDEN_UPDATE")) {
+            FILE *f = fopen(path, "w");
+            assert_non_null(f);
+            fwrite(rendered[k], 1, len[k], f);
+            assert_int_equal(fclose(f), 0);
+            continue;
+        }
+        FILE *f = fopen(path, "r");
+        if (!f)
+            fail_msg("%s: %s (RACELAB_GOLDEN_UPDATE=1 writes it)", path, strerror(errno));
+        static char expected[1 << 16];
+        size_t got = fread(expected, 1, sizeof expected - 1, f);
+        fclose(f);
+        expected[got] = '\0';
+        if (got == len[k] && memcmp(expected, rendered[k], got) == 0)
+            continue;
+        /* The first line that differs, numbered, both ways. */
+        const char *a = expected, *b = rendered[k];
+        int line = 1;
+        while (*a && *a == *b) {
+            line += *a == '\n';
+            a++, b++;
+        }
+        while (a > expected && a[-1] != '\n')
+            a--, b--;
+        fail_msg("%s differs at line %d:\n  expected: %.*s\n  rendered: %.*s\n"
+                 "(RACELAB_GOLDEN_UPDATE=1 rewrites it; review the diff)",
+                 path, line, (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+    }
+    free(text);
+    free(json);
+}
+
+static void outcome(struct rl_outcome *o, const struct rl_session *s, rl_kindset harness,
+                    double seconds)
+{
+    o->result.harness |= harness;
+    o->result.seconds = seconds;
+    o->result.exit_code = harness & RL_KINDSET(RL_KIND_ASSERTION) ? 1 : 0;
+    assert_int_equal(
+        rl_match(s->c, s->expected, &o->result.reports, o->result.harness, &o->verdict), 0);
+}
+
+static void free_session(struct rl_session *s)
+{
+    for (int i = 0; i < s->nruns; i++) {
+        rl_result_free(&s->runs[i].result);
+        rl_verdict_free(&s->runs[i].verdict);
+    }
+}
+
+static char *const bare_program[] = {"/usr/local/bin/racy-server", "--threads", "4", NULL};
+static char *const case_program[] = {"build/cases/tsan/race/golden_race", NULL};
+
+/* A case whose race is caught on its marked line. */
+static void pass_marked(void **state)
+{
+    (void)state;
+    struct rl_case c;
+    race_case(&c, 10);
+    struct rl_outcome run = {0};
+    struct rl_session s = {RL_TOOL_TSAN,
+                           "ThreadSanitizer (gcc 12.2.0)",
+                           &c,
+                           case_program,
+                           RL_KINDSET(RL_KIND_DATA_RACE),
+                           NULL,
+                           &run,
+                           1};
+    tsan_reports("tsan-gcc-race.0.log", FIXTURE_SRC, &run.result.reports);
+    outcome(&run, &s, 0, 0.42);
+    assert_true(run.verdict.pass);
+    check_golden("pass-marked", &s, 0);
+    check_golden("pass-marked-verbose", &s, 1);
+    free_session(&s);
+    rl_case_free(&c);
+}
+
+/* A program run with --expect: a lock-order expected, a race and a thread leak reported. */
+static void fail_extra_missing(void **state)
+{
+    (void)state;
+    struct rl_outcome run = {0};
+    struct rl_session s = {RL_TOOL_TSAN,
+                           "ThreadSanitizer (clang 14.0.6)",
+                           NULL,
+                           bare_program,
+                           RL_KINDSET(RL_KIND_LOCK_ORDER),
+                           NULL,
+                           &run,
+                           1};
+    tsan_reports("tsan-clang-race.0.log", NULL, &run.result.reports);
+    tsan_reports("tsan-clang-leak.0.log", NULL, &run.result.reports);
+    outcome(&run, &s, 0, 1.5);
+    assert_false(run.verdict.pass);
+    check_golden("fail-extra-missing", &s, 0);
+    free_session(&s);
+}
+
+/* The race is reported, but on a line the case does not mark. */
+static void wrong_line(void **state)
+{
+    (void)state;
+    struct rl_case c;
+    race_case(&c, 11);
+    struct rl_outcome run = {0};
+    struct rl_session s = {RL_TOOL_TSAN,
+                           "ThreadSanitizer (gcc 12.2.0)",
+                           &c,
+                           case_program,
+                           RL_KINDSET(RL_KIND_DATA_RACE),
+                           NULL,
+                           &run,
+                           1};
+    tsan_reports("tsan-gcc-race.0.log", FIXTURE_SRC, &run.result.reports);
+    outcome(&run, &s, 0, 0.4);
+    assert_false(run.verdict.pass);
+    check_golden("wrong-line", &s, 0);
+    free_session(&s);
+    rl_case_free(&c);
+}
+
+/* An unexpected deadlock, with where each thread waited. */
+static void hang(void **state)
+{
+    (void)state;
+    struct rl_outcome run = {0};
+    struct rl_session s = {
+        RL_TOOL_HELGRIND, "valgrind-3.19.0", NULL, bare_program, 0, NULL, &run, 1};
+    run.result.hang_seconds = 0.61;
+    snprintf(run.result.waits, sizeof run.result.waits,
+             "pid 2 thread 2: state S, in futex (no timeout) [futex_wait_queue]\n"
+             "pid 2 thread 3: state S, in futex (no timeout) [futex_wait_queue]\n");
+    outcome(&run, &s, RL_KINDSET(RL_KIND_DEADLOCK), 1.9);
+    assert_false(run.verdict.pass);
+    check_golden("hang", &s, 0);
+    free_session(&s);
+}
+
+/* Valgrind stopped before it finished its XML: a tool failure, never a clean verdict. */
+static void tool_failure(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/racelab-golden.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char from[512], to[512], cmd[1200];
+    snprintf(from, sizeof from, "%s/helgrind-race-truncated.xml", FIXTURES);
+    snprintf(to, sizeof to, "%s/vg.7.xml", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+    assert_int_equal(system(cmd), 0);
+    struct rl_outcome run = {0};
+    struct rl_session s = {
+        RL_TOOL_HELGRIND, "valgrind-3.19.0", NULL, bare_program, 0, NULL, &run, 1};
+    struct rl_tool_run tr = {dir, bare_program, NULL, 0};
+    assert_int_equal(rl_tool_get(RL_TOOL_HELGRIND)->collect(&tr, &run.result.reports), 0);
+    outcome(&run, &s, 0, 2.25);
+    assert_false(run.verdict.pass);
+    /* The run's directory is in the failure's words: name it the same every time. */
+    for (size_t i = 0; i < run.result.reports.n; i++) {
+        char *h = run.result.reports.v[i].headline, *at = strstr(h, dir);
+        if (at)
+            memcpy(at, "/tmp/racelab-golden.RUNDIR", strlen(dir));
+    }
+    check_golden("tool-failure", &s, 0);
+    free_session(&s);
+    unlink(to);
+    rmdir(dir);
+}
+
+static void daemon_report(struct rl_reports *rs, enum rl_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void daemon_report(struct rl_reports *rs, enum rl_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rl_reports_vaddf(rs, kind, "daemon", fmt, ap);
+    va_end(ap);
+}
+
+/* The daemon checker's findings, as it words them. */
+static void daemon_checks(void **state)
+{
+    (void)state;
+    struct rl_case c;
+    static const char text[] = "/* racelab-case\n"
+                               " * concept: daemon\n"
+                               " * variant: broken\n"
+                               " * title: A daemon that keeps its working directory\n"
+                               " * lesson: A daemon changes to / so it pins no mount point.\n"
+                               " * expect tsan: clean -- the thread tools cannot see a cwd\n"
+                               " * expect helgrind: clean\n"
+                               " * expect drd: clean\n"
+                               " * expect daemon: cwd\n"
+                               " */\n"
+                               "int main(void) { return 0; }\n";
+    char err[256];
+    assert_int_equal(
+        rl_case_parse("cases/daemon/keeps_cwd.c", text, strlen(text), &c, err, sizeof err), 0);
+    struct rl_outcome run[2];
+    memset(run, 0, sizeof run);
+    struct rl_session s = {RL_TOOL_DAEMON,
+                           "racelab daemon checker",
+                           &c,
+                           case_program,
+                           RL_KINDSET(RL_KIND_CWD),
+                           NULL,
+                           run,
+                           2};
+    static const char cwd[] = "the daemon's working directory is %s, not /";
+    daemon_report(&run[0].result.reports, RL_KIND_CWD, cwd, "/tmp/racelab.RUN");
+    outcome(&run[0], &s, 0, 0.83);
+    daemon_report(&run[1].result.reports, RL_KIND_CWD, cwd, "/tmp/racelab.RUN");
+    daemon_report(&run[1].result.reports, RL_KIND_PIDFILE,
+                  "the pidfile is not locked: a second instance could start beside "
+                  "this one%s",
+                  "");
+    outcome(&run[1], &s, 0, 0.91);
+    assert_true(run[0].verdict.pass);
+    assert_false(run[1].verdict.pass);
+    check_golden("daemon", &s, 0);
+    free_session(&s);
+    rl_case_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pass_marked),  cmocka_unit_test(fail_extra_missing),
+        cmocka_unit_test(wrong_line),   cmocka_unit_test(hang),
+        cmocka_unit_test(tool_failure), cmocka_unit_test(daemon_checks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

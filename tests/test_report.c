@@ -1,0 +1,166 @@
+/* report.c on its own: grouping and counting, the group and excerpt limits, and the frame
+ * bookkeeping the parsers share. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct rl_report report(enum rl_kind kind, const char *tool_kind, int line)
+{
+    struct rl_report r = {.kind = kind};
+    snprintf(r.tool_kind, sizeof r.tool_kind, "%s", tool_kind);
+    if (line > 0)
+        r.lines[r.nlines++] = line;
+    r.excerpt = strdup("raw text");
+    return r;
+}
+
+/* Equal kind, tool kind and lines fold into one counted group; lines are compared sorted. */
+static void folds_equal_reports(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    for (int i = 0; i < 5; i++) {
+        struct rl_report r = report(RL_KIND_DATA_RACE, "Race", 0);
+        r.lines[0] = 12, r.lines[1] = 10, r.nlines = 2;
+        if (i % 2)
+            r.lines[0] = 10, r.lines[1] = 12;
+        rl_reports_add(&rs, &r);
+        assert_null(r.excerpt); /* taken or freed, never left to the caller */
+    }
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.total, 5);
+    assert_int_equal(rs.v[0].count, 5);
+    assert_int_equal(rs.v[0].lines[0], 10);
+    struct rl_report other = report(RL_KIND_DATA_RACE, "Race", 30);
+    rl_reports_add(&rs, &other);
+    struct rl_report drd = report(RL_KIND_DATA_RACE, "ConflictingAccess", 30);
+    rl_reports_add(&rs, &drd);
+    assert_int_equal(rs.n, 3);
+    assert_true(rl_reports_kinds(&rs) == RL_KINDSET(RL_KIND_DATA_RACE));
+    rl_reports_free(&rs);
+    assert_int_equal(rs.n, 0);
+}
+
+/* Reports that cite no case line are told apart by location; unclassified ones by words. */
+static void unlocated_and_unclassified_stay_apart(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    struct rl_report a = report(RL_KIND_DATA_RACE, "tsan", 0), b = a;
+    b.excerpt = NULL;
+    snprintf(a.location, sizeof a.location, "lib.c:3");
+    snprintf(b.location, sizeof b.location, "lib.c:4");
+    rl_reports_add(&rs, &a);
+    rl_reports_add(&rs, &b);
+    struct rl_report u1 = report(RL_KIND_UNCLASSIFIED, "tsan", 0), u2 = u1;
+    u2.excerpt = NULL;
+    snprintf(u1.headline, sizeof u1.headline, "a new headline");
+    snprintf(u2.headline, sizeof u2.headline, "another one");
+    rl_reports_add(&rs, &u1);
+    rl_reports_add(&rs, &u2);
+    assert_int_equal(rs.n, 4);
+    rl_reports_free(&rs);
+}
+
+/* Past the group limit, reports are counted and their kinds kept, nothing more; only the
+ * first few of a kind keep their raw text. */
+static void limits(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    for (int i = 1; i <= RL_REPORTS_MAX_GROUPS + 10; i++) {
+        struct rl_report r =
+            report(i > RL_REPORTS_MAX_GROUPS ? RL_KIND_LOCK_ORDER : RL_KIND_DATA_RACE, "Race", i);
+        rl_reports_add(&rs, &r);
+    }
+    assert_int_equal(rs.n, RL_REPORTS_MAX_GROUPS);
+    assert_int_equal(rs.dropped, 10);
+    assert_true(rl_reports_kinds(&rs) & RL_KINDSET(RL_KIND_LOCK_ORDER));
+    int excerpts = 0;
+    for (size_t i = 0; i < rs.n; i++)
+        excerpts += rs.v[i].excerpt != NULL;
+    assert_int_equal(excerpts, RL_REPORTS_EXCERPTS_PER_KIND);
+    rl_reports_free(&rs);
+}
+
+static void frames(void **state)
+{
+    (void)state;
+    struct rl_report r = {0};
+    rl_report_add_frame(&r, "/usr/include/x86_64-linux-gnu/bits/pthread.h", 5, "cases/a/x.c");
+    assert_string_equal(r.location, "");               /* system code is no location */
+    rl_report_add_frame(&r, "x.c", 11, "cases/a/x.c"); /* a bare name is the case's */
+    rl_report_add_frame(&r, "x.c", 11, "cases/a/x.c"); /* once */
+    rl_report_add_frame(&r, "/elsewhere/y.c", 12, "cases/a/x.c");
+    rl_report_add_frame(&r, "/nonexistent/x.c", 13, "cases/a/x.c"); /* same name, not the file */
+    rl_report_add_frame(&r, "x.c", 0, "cases/a/x.c");
+    assert_int_equal(r.nlines, 1);
+    assert_int_equal(r.lines[0], 11);
+    assert_string_equal(r.location, "x.c:11");
+    assert_false(rl_frame_is_case("x.c", NULL));
+    assert_false(rl_frame_is_case("", "x.c"));
+    assert_true(rl_frame_is_case(CASES "/race/counter_unlocked.c",
+                                 CASES "/../cases/race/counter_unlocked.c"));
+    for (int i = 0; i < RL_REPORT_MAX_LINES + 5; i++)
+        rl_report_add_frame(&r, "x.c", 100 + i, "x.c");
+    assert_int_equal(r.nlines, RL_REPORT_MAX_LINES);
+}
+
+/* An excerpt is bounded, whatever is appended. */
+static void excerpt_bound(void **state)
+{
+    (void)state;
+    char *excerpt = NULL;
+    char line[1000];
+    memset(line, 'x', sizeof line - 1);
+    line[sizeof line - 1] = '\0';
+    for (int i = 0; i < 20; i++)
+        rl_excerpt_append(&excerpt, line);
+    assert_non_null(excerpt);
+    assert_true(strlen(excerpt) < RL_REPORT_EXCERPT_MAX);
+    free(excerpt);
+}
+
+static void add(struct rl_reports *rs, enum rl_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add(struct rl_reports *rs, enum rl_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rl_reports_vaddf(rs, kind, "racelab", fmt, ap);
+    va_end(ap);
+}
+
+static void made_here(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    add(&rs, RL_KIND_UNCLASSIFIED, "valgrind wrote no XML (%s)", "see valgrind.log");
+    assert_int_equal(rs.n, 1);
+    assert_string_equal(rs.v[0].tool_kind, "racelab");
+    assert_string_equal(rs.v[0].headline, "valgrind wrote no XML (see valgrind.log)");
+    assert_null(rs.v[0].excerpt);
+    rl_reports_free(&rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(folds_equal_reports),
+        cmocka_unit_test(unlocated_and_unclassified_stay_apart),
+        cmocka_unit_test(limits),
+        cmocka_unit_test(frames),
+        cmocka_unit_test(excerpt_bound),
+        cmocka_unit_test(made_here),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

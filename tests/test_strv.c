@@ -1,0 +1,66 @@
+/* strv.c: argv and environment building, and formatting that fails instead of truncating. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "strv.h"
+
+#include <errno.h>
+#include <string.h>
+
+static void grows_and_terminates(void **state)
+{
+    (void)state;
+    struct rl_strv sv = {0};
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(rl_strv_addf(&sv, "arg%d", i), 0);
+    assert_int_equal(sv.n, 100);
+    assert_string_equal(sv.v[0], "arg0");
+    assert_string_equal(sv.v[99], "arg99");
+    assert_null(sv.v[100]);
+    rl_strv_free(&sv);
+    assert_null(sv.v);
+    assert_int_equal(sv.n, 0);
+    rl_strv_free(&sv); /* twice is harmless */
+}
+
+static void environment(void **state)
+{
+    (void)state;
+    struct rl_strv env = {0};
+    rl_strv_addf(&env, "PATH=/bin");
+    rl_strv_addf(&env, "TSAN_OPTIONSX=not this one");
+    assert_null(rl_strv_getenv(&env, "TSAN_OPTIONS"));
+    assert_int_equal(rl_strv_setenv(&env, "TSAN_OPTIONS", "a=1"), 0);
+    assert_int_equal(rl_strv_setenv(&env, "TSAN_OPTIONS", "b=2"), 0); /* replaces */
+    assert_string_equal(rl_strv_getenv(&env, "TSAN_OPTIONS"), "b=2");
+    assert_string_equal(rl_strv_getenv(&env, "TSAN_OPTIONSX"), "not this one");
+    assert_int_equal(env.n, 3);
+    assert_int_equal(rl_strv_setenv(&env, "EMPTY", ""), 0);
+    assert_string_equal(rl_strv_getenv(&env, "EMPTY"), "");
+    rl_strv_free(&env);
+}
+
+static void fmt_never_truncates(void **state)
+{
+    (void)state;
+    char buf[8];
+    assert_int_equal(rl_fmt(buf, sizeof buf, "%s/%d", "ab", 1234), 0); /* 7 bytes fit */
+    assert_string_equal(buf, "ab/1234");
+    errno = 0;
+    assert_int_equal(rl_fmt(buf, sizeof buf, "%s/%d", "ab", 12345), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    assert_string_equal(buf, ""); /* never a prefix that names another path */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(grows_and_terminates),
+        cmocka_unit_test(environment),
+        cmocka_unit_test(fmt_never_truncates),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
