@@ -3,12 +3,17 @@
 # (skip, 77), a temporary directory that cannot be written, a case binary that is missing, a
 # tool that crashes itself, an option in TSAN_OPTIONS that ThreadSanitizer does not know.
 # Each must end in a non-pass exit status with a message that names the cause.
+# The case file and its two builds are CTest's (ci/case-tests).
 # Usage: bad_env.sh RACELAB BUILD_DIR SOURCE_DIR
-set -u
+set -euo pipefail
 racelab=$1 build=$2 src=$3
-case_file=$src/cases/race/counter_mutex.c
-vg=$build/cases/vg/race/counter_mutex
-tsan=$build/cases/tsan/race/counter_mutex
+# The case file and program of one case test: "$src/ci/case-tests" fields 3 and 4.
+case_test() { # test name
+  "$src/ci/case-tests" "$build" -R "^$1\$" | cut -f3,4 | grep . ||
+    { echo "FAIL no case test $1 in $build" >&2; exit 1; }
+}
+IFS=$'\t' read -r case_file vg < <(case_test drd:race/counter_mutex)
+IFS=$'\t' read -r _ tsan < <(case_test tsan:race/counter_mutex)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0 checks=0
@@ -17,8 +22,8 @@ check() { # label, expected status, expected text, command...
   local label=$1 want=$2 text=$3
   shift 3
   checks=$((checks + 1))
-  "$@" >"$work/out" 2>&1
-  local got=$?
+  local got=0
+  "$@" >"$work/out" 2>&1 || got=$?
   if [ "$got" -ne "$want" ] || ! grep -qF -- "$text" "$work/out"; then
     echo "FAIL $label: status $got (want $want), output:"; sed 's/^/  | /' "$work/out"
     failures=$((failures + 1))
@@ -38,7 +43,11 @@ check "TSan build under Valgrind" 2 "Valgrind needs the plain build" \
 check "plain build under tsan" 2 "is not built with -fsanitize=thread" \
   "$racelab" run --tool tsan --case "$case_file" --bin "$vg"
 mkdir -p "$work/fake"
-printf '#!/bin/sh\n[ "$1" = --version ] && { echo valgrind-0.0-fake; exit 0; }\nkill -SEGV $$\n' >"$work/fake/valgrind"
+cat >"$work/fake/valgrind" <<'EOS'
+#!/bin/sh
+[ "$1" = --version ] && { echo valgrind-0.0-fake; exit 0; }
+kill -SEGV $$
+EOS
 chmod +x "$work/fake/valgrind"
 check "valgrind crashes itself" 1 "valgrind wrote no XML" \
   env PATH="$work/fake:$PATH" "$racelab" run --tool drd --case "$case_file" --bin "$vg"

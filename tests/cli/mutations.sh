@@ -2,15 +2,18 @@
 # A verdict is only worth something if a wrong expectation fails: change a case's
 # expectation (a kind removed, a kind added) or move its marker to another line, and its test
 # must fail with a message that says what differs. Uses race/counter_unlocked, copied and
-# built from the copy (so that its reports cite the copy's lines), under ThreadSanitizer.
+# built from the copy (so that its reports cite the copy's lines), under ThreadSanitizer; the
+# case file is CTest's (ci/case-tests), the copy is built as the cases' TSan builds are.
 # Usage: mutations.sh RACELAB BUILD_DIR SOURCE_DIR [CC]
-set -u
+set -euo pipefail
 racelab=$1 build=$2 src=$3 cc=${4:-cc}
+original=$("$src/ci/case-tests" "$build" -R '^tsan:race/counter_unlocked$' | cut -f3)
+[ -n "$original" ] || { echo "FAIL no case test tsan:race/counter_unlocked in $build"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/race"
-cp "$src/cases/race/counter_mutex.c" "$work/race/"
-original=$src/cases/race/counter_unlocked.c
+# Its twin, which the case header names.
+cp "$(dirname "$original")/counter_mutex.c" "$work/race/"
 failures=0 checks=0
 
 mutate() { # label, expected text, sed program
@@ -21,8 +24,9 @@ mutate() { # label, expected text, sed program
     echo "FAIL $label: the mutation changed nothing"; failures=$((failures + 1)); return
   fi
   "$cc" -fsanitize=thread -g -O1 -pthread "$work/race/counter_unlocked.c" -o "$work/bin"
-  "$racelab" run --tool tsan --case "$work/race/counter_unlocked.c" --bin "$work/bin" >"$work/out" 2>&1
-  local status=$?
+  local status=0
+  "$racelab" run --tool tsan --case "$work/race/counter_unlocked.c" --bin "$work/bin" >"$work/out" 2>&1 ||
+    status=$?
   if [ $status -ne 1 ] || ! grep -qF -- "$text" "$work/out"; then
     echo "FAIL $label: status $status (want 1), output:"; sed 's/^/  | /' "$work/out"
     failures=$((failures + 1)); return

@@ -4,7 +4,7 @@
 # cannot be written. Each must make the original process exit non-zero with a one-line
 # message naming the cause, and leave no process behind.
 # Usage: startup_errors.sh PATH/TO/well_behaved
-set -u
+set -euo pipefail
 bin=$1
 dir=$(mktemp -d)
 trap '[ -f "$dir/d.pid" ] && kill -9 "$(cat "$dir/d.pid")" 2>/dev/null; rm -rf "$dir"' EXIT
@@ -39,7 +39,7 @@ fi
 first=$(cat "$dir/d.pid")
 expect_failure "pidfile held by a running instance" "already running as pid $first" \
   "$bin" "$dir/d.pid" "$dir/d2.log" 100
-kill -TERM "$first"
+kill -TERM "$first" || true # (gone already: the checks below say so)
 for _ in $(seq 50); do kill -0 "$first" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$first" 2>/dev/null; then echo "FAIL the daemon ignored SIGTERM"; failures=$((failures + 1)); fi
 if [ -e "$dir/d.pid" ]; then echo "FAIL the pidfile was left behind"; failures=$((failures + 1)); fi
