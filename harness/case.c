@@ -5,7 +5,8 @@
  *    *   continuation (indented past the key)
  *    * /
  *
- * Markers are comments anywhere after it: / * racelab: KIND * / or // racelab: KIND. */
+ * Markers are comments anywhere after it: / * racelab: KIND * / or // racelab: KIND, each
+ * optionally with a note: / * racelab: KIND -- why this line is wrong * /. */
 #include "case.h"
 
 #include <ctype.h>
@@ -15,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
 
 static const char *const concepts[] = {"thread", "race", "mutex", "condvar", "deadlock", "daemon"};
 
@@ -101,7 +105,8 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
         }
         if (rl_qualifier_parse(key + 7 + (paren - tool), &p->qualifier[i]) < 0) {
             *bad = fail(p, line,
-                        "bad version qualifier in '%s' (write e.g. 'expect tsan (clang >= 19):')",
+                        "bad version qualifier in '%s' (write '(NAME OP VERSION)', NAME one of "
+                        "gcc, clang, valgrind, glibc, e.g. 'expect tsan (clang >= 19):')",
                         key);
             return NULL;
         }
@@ -242,7 +247,8 @@ static int parse_expect(struct parse *p, enum rl_tool_id tool, struct raw_value 
     return 0;
 }
 
-static int add_marker(struct parse *p, struct rl_case *c, int line, const char *kind)
+static int add_marker(struct parse *p, struct rl_case *c, int line, const char *kind,
+                      const char *note)
 {
     int k = rl_kind_from_name(kind);
     if (k < 0 || k == RL_KIND_UNCLASSIFIED)
@@ -253,11 +259,14 @@ static int add_marker(struct parse *p, struct rl_case *c, int line, const char *
     c->markers = m;
     c->markers[c->nmarkers].line = line;
     c->markers[c->nmarkers].kind = (enum rl_kind)k;
+    copy(c->markers[c->nmarkers].note, sizeof c->markers[c->nmarkers].note, note);
     c->nmarkers++;
     return 0;
 }
 
-/* Finds "racelab:" right after a comment opener on each line. */
+/* Finds "racelab:" right after a comment opener on each line. What follows is one kind,
+ * then optionally " -- note", then the end of the comment: the closing star-slash of a block
+ * comment on the same line, or the end of the line for //. */
 static int read_markers(struct parse *p, struct rl_case *c, const char *text, size_t len,
                         size_t from, int line)
 {
@@ -275,19 +284,51 @@ static int read_markers(struct parse *p, struct rl_case *c, const char *text, si
             if (b < i + 2 || !((text[b - 2] == '/' && text[b - 1] == '*') ||
                                (text[b - 2] == '/' && text[b - 1] == '/')))
                 continue;
+            int block = text[b - 1] == '*';
             size_t k = j + 8;
             while (k < end && (text[k] == ' ' || text[k] == '\t'))
                 k++;
             char kind[64];
             size_t n = 0;
             while (k < end && n < sizeof kind - 1 &&
-                   (islower((unsigned char)text[k]) || text[k] == '-'))
+                   (islower((unsigned char)text[k]) || (n > 0 && text[k] == '-')))
                 kind[n++] = text[k++];
             kind[n] = '\0';
             if (n == 0)
                 return fail(p, line, "marker 'racelab:' without a kind");
-            if (add_marker(p, c, line, kind) < 0)
+            /* The comment's end: where the note (if any) stops. */
+            size_t stop = end;
+            if (block) {
+                stop = k;
+                while (stop + 1 < end && !(text[stop] == '*' && text[stop + 1] == '/'))
+                    stop++;
+                if (stop + 1 >= end)
+                    return fail(p, line, "marker 'racelab: %s': close its comment on the same line",
+                                kind);
+            }
+            while (k < stop && (text[k] == ' ' || text[k] == '\t'))
+                k++;
+            char note[256] = "";
+            if (k + 2 <= stop && text[k] == '-' && text[k + 1] == '-' &&
+                (k + 2 == stop || text[k + 2] == ' ' || text[k + 2] == '\t')) {
+                size_t m = stop - (k + 2) < sizeof note - 1 ? stop - (k + 2) : sizeof note - 1;
+                memcpy(note, text + k + 2, m);
+                note[m] = '\0';
+                trim(note);
+                if (note[0] == '\0')
+                    return fail(p, line, "marker 'racelab: %s --' without a note", kind);
+            } else if (k < stop) {
+                size_t last = stop;
+                while (last > k && (text[last - 1] == ' ' || text[last - 1] == '\t'))
+                    last--;
+                return fail(p, line,
+                            "marker 'racelab: %s' is followed by '%.*s': one kind per marker, "
+                            "then optionally ' -- note'",
+                            kind, (int)(last - k < 40 ? last - k : 40), text + k);
+            }
+            if (add_marker(p, c, line, kind, note) < 0)
                 return -1;
+            j = stop;
         }
         i = end + 1;
         line++;
@@ -518,7 +559,8 @@ int rl_qualifier_parse(const char *text, struct rl_qualifier *q)
         end++;
     if (text[end] != '\0')
         return -1;
-    if (strcmp(name, "gcc") != 0 && strcmp(name, "clang") != 0 && strcmp(name, "valgrind") != 0)
+    if (strcmp(name, "gcc") != 0 && strcmp(name, "clang") != 0 && strcmp(name, "valgrind") != 0 &&
+        strcmp(name, "glibc") != 0)
         return -1;
     if (strcmp(op, ">=") != 0 && strcmp(op, "<=") != 0 && strcmp(op, ">") != 0 &&
         strcmp(op, "<") != 0 && strcmp(op, "==") != 0)
@@ -545,13 +587,33 @@ static int version_of(const char *tool_version, const char *name, int v[3])
     return -1;
 }
 
+const char *rl_glibc_version(void)
+{
+#ifdef __GLIBC__
+    return gnu_get_libc_version();
+#else
+    return NULL;
+#endif
+}
+
 int rl_qualifier_matches(const struct rl_qualifier *q, const char *tool_version)
 {
-    int v[3];
+    return rl_qualifier_matches_libc(q, tool_version, rl_glibc_version());
+}
+
+int rl_qualifier_matches_libc(const struct rl_qualifier *q, const char *tool_version,
+                              const char *glibc_version)
+{
+    int v[3] = {0, 0, 0};
     if (!q->name[0])
         return 1;
-    if (!tool_version || version_of(tool_version, q->name, v) < 0)
+    if (strcmp(q->name, "glibc") == 0) {
+        /* "2.36", as gnu_get_libc_version() gives it: the tool's version plays no part. */
+        if (!glibc_version || sscanf(glibc_version, "%d.%d.%d", &v[0], &v[1], &v[2]) < 1)
+            return 0;
+    } else if (!tool_version || version_of(tool_version, q->name, v) < 0) {
         return 0;
+    }
     int cmp = 0;
     for (int i = 0; i < 3 && cmp == 0; i++)
         cmp = (v[i] > q->version[i]) - (v[i] < q->version[i]);

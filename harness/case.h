@@ -9,9 +9,11 @@
 
 #define RL_CASE_TIMEOUT_DEFAULT 10
 
-/* "expect tsan (clang >= 19): ..." applies only where the tool's version matches. */
+/* "expect tsan (clang >= 19): ..." applies only where the tool's version matches;
+ * "expect drd (glibc >= 2.43): ..." where the C library's does (racelab and the cases it
+ * runs share one glibc, so its version is racelab's own gnu_get_libc_version()). */
 struct rl_qualifier {
-    char name[16];  /* "gcc", "clang" or "valgrind"; empty: unqualified */
+    char name[16];  /* "gcc", "clang", "valgrind" or "glibc"; empty: unqualified */
     char op[3];     /* ">=", "<=", ">", "<", "==" */
     int version[3]; /* major, minor, patch (missing parts are 0) */
 };
@@ -25,9 +27,11 @@ struct rl_expect {
 
 #define RL_CASE_MAX_QUALIFIED 8
 
+/* A marker comment: / * racelab: KIND * / or / * racelab: KIND -- note * / (or // ...). */
 struct rl_marker {
     int line;
     enum rl_kind kind;
+    char note[256]; /* the text after " -- "; empty when there is none */
 };
 
 struct rl_case {
@@ -64,8 +68,15 @@ const struct rl_expect *rl_case_expect_for(const struct rl_case *c, enum rl_tool
                                            const char *tool_version);
 /* Parses "(clang >= 19)" (the parentheses included); returns -1 if it is not one. */
 int rl_qualifier_parse(const char *text, struct rl_qualifier *q);
-/* Whether a tool version string satisfies the qualifier. */
+/* Whether a tool version string satisfies the qualifier; a glibc qualifier is checked
+ * against the running C library (gnu_get_libc_version()). */
 int rl_qualifier_matches(const struct rl_qualifier *q, const char *tool_version);
+/* The same with the C library's version given ("2.36"; NULL: not glibc, so a glibc
+ * qualifier never matches). */
+int rl_qualifier_matches_libc(const struct rl_qualifier *q, const char *tool_version,
+                              const char *glibc_version);
+/* The running glibc's version ("2.36"), or NULL when the C library is not glibc. */
+const char *rl_glibc_version(void);
 /* Kinds that have at least one marker. */
 rl_kindset rl_case_marked_kinds(const struct rl_case *c);
 /* Whether the line carries a marker of that kind. */

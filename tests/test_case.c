@@ -247,6 +247,153 @@ static void version_qualified(void **state)
     assert_non_null(strstr(err, "q.c:7: bad version qualifier"));
 }
 
+static void glibc_qualifier(void **state)
+{
+    (void)state;
+    struct rl_qualifier q;
+    assert_int_equal(rl_qualifier_parse("(glibc >= 2.43)", &q), 0);
+    assert_string_equal(q.name, "glibc");
+    /* The C library's version decides; the tool's version plays no part. */
+    assert_true(rl_qualifier_matches_libc(&q, "valgrind-3.19.0", "2.43"));
+    assert_true(rl_qualifier_matches_libc(&q, "ThreadSanitizer (gcc 12.2.0)", "2.43.9000"));
+    assert_true(rl_qualifier_matches_libc(&q, NULL, "3.0"));
+    assert_false(rl_qualifier_matches_libc(&q, "valgrind-3.19.0", "2.36"));
+    assert_false(rl_qualifier_matches_libc(&q, "glibc 2.50", "2.36"));
+    assert_false(rl_qualifier_matches_libc(&q, "valgrind-3.19.0", NULL)); /* not glibc */
+    assert_false(rl_qualifier_matches_libc(&q, "valgrind-3.19.0", "unknown"));
+    assert_int_equal(rl_qualifier_parse("(glibc == 2.36)", &q), 0);
+    assert_true(rl_qualifier_matches_libc(&q, "", "2.36"));
+    assert_false(rl_qualifier_matches_libc(&q, "", "2.36.1"));
+    assert_int_equal(rl_qualifier_parse("(glibc < 2.37)", &q), 0);
+    assert_true(rl_qualifier_matches_libc(&q, "", "2.36"));
+    assert_false(rl_qualifier_matches_libc(&q, "", "2.37"));
+
+    /* Without a given version, the running C library's is used (racelab and the cases
+     * share one glibc). */
+    const char *running = rl_glibc_version();
+#ifdef __GLIBC__
+    assert_non_null(running);
+    char text[64];
+    snprintf(text, sizeof text, "(glibc == %s)", running);
+    assert_int_equal(rl_qualifier_parse(text, &q), 0);
+    assert_true(rl_qualifier_matches(&q, "valgrind-3.19.0"));
+    assert_int_equal(rl_qualifier_parse("(glibc < 2.0)", &q), 0);
+    assert_false(rl_qualifier_matches(&q, "valgrind-3.19.0"));
+#else
+    assert_null(running);
+#endif
+
+    /* In a header: the first matching line applies, for any tool. */
+    const char *hdr = "/* racelab-case\n * concept: deadlock\n * variant: broken\n * title: t\n"
+                      " * lesson: l\n * expect tsan: deadlock\n"
+                      " * expect tsan (glibc >= 2.43): assertion -- glibc sees the cycle.\n"
+                      " * expect helgrind: deadlock\n * expect drd: deadlock\n"
+                      " * expect drd (glibc >= 2.43): assertion\n */\n";
+    struct rl_case c;
+    char err[512];
+    assert_int_equal(rl_case_parse("cases/deadlock/g.c", hdr, strlen(hdr), &c, err, sizeof err), 0);
+    assert_int_equal(c.nqualified, 2);
+    assert_string_equal(c.qualified[0].when.name, "glibc");
+    assert_int_equal(c.qualified[0].when.version[0], 2);
+    assert_int_equal(c.qualified[0].when.version[1], 43);
+    assert_int_equal(c.qualified[1].line, 10);
+    assert_string_equal(c.qualified[0].note, "glibc sees the cycle.");
+    rl_case_free(&c);
+
+    /* Bad input: an unknown name, a missing version, text after it, a bad operator. */
+    static const char *const bad[] = {"(libc >= 2.43)",  "(glibc >= )",     "(glibc >= 2.43) x",
+                                      "(glibc => 2.43)", "(GLIBC >= 2.43)", "(glibc 2.43)",
+                                      "glibc >= 2.43",   "(glibc >= 2.x)"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(rl_qualifier_parse(bad[i], &q), -1);
+    const char *unknown = "/* racelab-case\n * concept: deadlock\n * variant: broken\n"
+                          " * title: t\n * lesson: l\n * expect tsan: deadlock\n"
+                          " * expect helgrind: deadlock\n * expect drd: deadlock\n"
+                          " * expect drd (musl >= 1.2): assertion\n */\n";
+    assert_int_equal(
+        rl_case_parse("cases/deadlock/g.c", unknown, strlen(unknown), &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cases/deadlock/g.c:9: bad version qualifier in 'expect drd "
+                                "(musl >= 1.2)'"));
+    assert_non_null(strstr(err, "glibc"));
+}
+
+/* A marker may carry a note: / * racelab: KIND -- why * /. One kind per marker. */
+static const char marker_head[] = "/* racelab-case\n * concept: race\n * variant: broken\n"
+                                  " * title: t\n * lesson: l\n * expect tsan: data-race\n"
+                                  " * expect helgrind: data-race, double-lock\n"
+                                  " * expect drd: data-race\n */\n";
+
+static int parse_markers(const char *body, struct rl_case *c, char *err)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s", marker_head, body);
+    return rl_case_parse("cases/race/m.c", text, strlen(text), c, err, 512);
+}
+
+static void marker_notes(void **state)
+{
+    (void)state;
+    struct rl_case c;
+    char err[512];
+    assert_int_equal(parse_markers("x++; /* racelab: data-race -- no mutex here */\n"   /* 10 */
+                                   "y++; // racelab: data-race -- nor here\n"           /* 11 */
+                                   "z++; /* racelab: data-race */ /* not a marker */\n" /* 12 */
+                                   "lock(); /* racelab: double-lock */ "
+                                   "/* racelab:  data-race\t--  both  */\n" /* 13 */
+                                   "w++; /* racelab: data-race --*/\n",     /* 14 */
+                                   &c, err),
+                     -1);
+    assert_non_null(strstr(err, "m.c:14: marker 'racelab: data-race --' without a note"));
+
+    assert_int_equal(parse_markers("x++; /* racelab: data-race -- no mutex here */\n"
+                                   "y++; // racelab: data-race -- nor here\n"
+                                   "z++; /* racelab: data-race */ /* not a marker */\n"
+                                   "lock(); /* racelab: double-lock */ "
+                                   "/* racelab:  data-race\t--  both  */\n"
+                                   "v++; /* racelab: data-race*/\n",
+                                   &c, err),
+                     0);
+    assert_int_equal(c.nmarkers, 6);
+    assert_int_equal(c.markers[0].line, 10);
+    assert_string_equal(c.markers[0].note, "no mutex here");
+    assert_string_equal(c.markers[1].note, "nor here");
+    assert_int_equal(c.markers[1].line, 11);
+    assert_string_equal(c.markers[2].note, "");
+    assert_int_equal(c.markers[3].kind, RL_KIND_DOUBLE_LOCK);
+    assert_string_equal(c.markers[3].note, "");
+    assert_int_equal(c.markers[4].line, 13);
+    assert_int_equal(c.markers[4].kind, RL_KIND_DATA_RACE);
+    assert_string_equal(c.markers[4].note, "both");
+    assert_string_equal(c.markers[5].note, "");
+    assert_true(rl_case_line_marked(&c, 13, RL_KIND_DOUBLE_LOCK));
+    assert_true(rl_case_line_marked(&c, 13, RL_KIND_DATA_RACE));
+    rl_case_free(&c);
+
+    /* Bad markers name the file and line. */
+    static const struct {
+        const char *body, *message;
+    } bad[] = {
+        {"x++; /* racelab: data-race, double-lock */\n", "m.c:10: marker 'racelab: data-race' is "
+                                                         "followed by ', double-lock'"},
+        {"x++; /* racelab: data-race no mutex */\n", "m.c:10: marker 'racelab: data-race' is "
+                                                     "followed by 'no mutex'"},
+        {"\nx++; // racelab: data-race - no mutex\n", "m.c:11: marker 'racelab: data-race' is "
+                                                      "followed by '- no mutex'"},
+        {"x++; /* racelab: data-race -- no mutex\n * here */\n",
+         "m.c:10: marker 'racelab: data-race': close its comment on the same line"},
+        {"x++; // racelab: data-race --   \n", "m.c:10: marker 'racelab: data-race --' without"},
+        {"x++; /* racelab: -- no kind */\n", "m.c:10: marker 'racelab:' without a kind"},
+        {"x++; /* racelab: data-races -- typo */\n", "m.c:10: marker names unknown kind"},
+        {"x++; /* racelab: deadlock -- no tool */\n", "m.c:10: marker kind 'deadlock' is "
+                                                      "expected by no tool"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(parse_markers(bad[i].body, &c, err), -1);
+        if (!strstr(err, bad[i].message))
+            fail_msg("%s: got '%s', wanted '%s'", bad[i].body, err, bad[i].message);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +403,8 @@ int main(void)
         cmocka_unit_test(twin_must_exist),
         cmocka_unit_test(daemon_cases_need_daemon_expectation),
         cmocka_unit_test(version_qualified),
+        cmocka_unit_test(glibc_qualifier),
+        cmocka_unit_test(marker_notes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

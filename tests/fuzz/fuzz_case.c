@@ -54,7 +54,8 @@ static void qualifier(const uint8_t *data, size_t size)
     if (rl_qualifier_parse(text, &q) == 0) {
         FUZZ_CHECK(FUZZ_TERMINATED(q.name) && FUZZ_TERMINATED(q.op));
         FUZZ_CHECK(strcmp(q.name, "gcc") == 0 || strcmp(q.name, "clang") == 0 ||
-                   strcmp(q.name, "valgrind") == 0);
+                   strcmp(q.name, "valgrind") == 0 || strcmp(q.name, "glibc") == 0);
+        (void)rl_qualifier_matches_libc(&q, version, version);
         int m = rl_qualifier_matches(&q, version);
         FUZZ_CHECK(m == 0 || m == 1);
         for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
@@ -124,6 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t m = 0; m < c.nmarkers; m++) {
         FUZZ_CHECK(c.markers[m].line > 0);
         FUZZ_CHECK(rl_case_line_marked(&c, c.markers[m].line, c.markers[m].kind));
+        FUZZ_CHECK(FUZZ_TERMINATED(c.markers[m].note));
     }
     rl_case_free(&c);
     FUZZ_CHECK(c.markers == NULL && c.nmarkers == 0);
