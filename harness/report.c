@@ -1,11 +1,15 @@
 /* Grouping of reports and the frame bookkeeping shared by the parsers. */
 #include "report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int same_group(const struct rl_report *a, const struct rl_report *b)
 {
@@ -149,4 +153,21 @@ void rl_reports_vaddf(struct rl_reports *rs, enum rl_kind kind, const char *tool
     snprintf(r.tool_kind, sizeof r.tool_kind, "%s", tool_kind);
     vsnprintf(r.headline, sizeof r.headline, fmt, ap);
     rl_reports_add(rs, &r);
+}
+
+FILE *rl_log_open(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f)
+        close(fd);
+    return f;
 }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define RL_REPORT_MAX_LINES          32
 #define RL_REPORT_EXCERPT_MAX        4096
@@ -53,6 +54,10 @@ typedef void (*rl_report_sink)(void *ctx, struct rl_report *r);
 int rl_frame_is_case(const char *frame_path, const char *case_path);
 /* Records a frame: a cited case line, and the first non-system location. */
 void rl_report_add_frame(struct rl_report *r, const char *path, int line, const char *case_path);
+/* Opens a tool's log for reading: a regular file only, never through a symbolic link, and
+ * never blocking (a FIFO in its place would stall racelab). NULL with errno: ELOOP for a
+ * link, EINVAL for anything but a regular file. */
+FILE *rl_log_open(const char *path);
 /* Appends text to a bounded excerpt buffer (allocates it on first use). */
 void rl_excerpt_append(char **excerpt, const char *text);
 

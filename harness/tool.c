@@ -66,10 +66,50 @@ void rl_tool_failure(struct rl_reports *rs, const char *fmt, ...)
 
 int rl_file_contains(const char *path, const char *needle)
 {
+    return rl_file_contains_bytes(path, needle, strlen(needle));
+}
+
+int rl_tool_failed(const struct rl_reports *rs)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i].kind == RL_KIND_UNCLASSIFIED && strcmp(rs->v[i].tool_kind, "racelab") == 0)
+            return 1;
+    return 0;
+}
+
+void rl_tool_check_writers(const struct rl_tool_run *tr, const char *log, int pid,
+                           struct rl_reports *rs)
+{
+    if (!tr->watch)
+        return;
+    if (tr->watch->overflow)
+        rl_tool_failure(rs,
+                        "racelab missed opens of the logs (the inotify queue overflowed): "
+                        "it cannot tell whether an exec truncated %s",
+                        log);
+    else if (rl_logwatch_opens(tr->watch, log) > 1)
+        rl_tool_failure(rs,
+                        "%s was opened %u times: pid %d exec'd, and its new image truncated the "
+                        "reports of the old one",
+                        log, rl_logwatch_opens(tr->watch, log), pid);
+}
+
+const struct rl_exit *rl_tool_exit_of(const struct rl_tool_run *tr, pid_t pid)
+{
+    for (size_t i = 0; i < tr->nexits; i++)
+        if (tr->exits[i].pid == pid)
+            return &tr->exits[i];
+    return NULL;
+}
+
+int rl_file_contains_bytes(const char *path, const void *needle, size_t nlen)
+{
     FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!f || nlen == 0 || nlen > 256) {
+        if (f)
+            fclose(f);
         return 0;
-    size_t nlen = strlen(needle);
+    }
     char buf[65536 + 256];
     size_t keep = 0, n;
     int found = 0;

@@ -4,16 +4,24 @@
 #define RACELAB_TOOL_H
 
 #include "kinds.h"
+#include "logwatch.h"
+#include "proc.h"
 #include "report.h"
 #include "strv.h"
 
 #include <stddef.h>
 
 struct rl_tool_run {
-    const char *dir;       /* the run's temporary directory: logs go here */
+    const char *dir;       /* where the tool's logs go: a folder of its own, which is neither
+                              the program's working directory nor its TMPDIR */
     char *const *program;  /* the program's argv */
     const char *case_path; /* the case file, for cited lines; NULL for a bare program */
     int killed;            /* racelab killed the run: logs may be cut short */
+    /* Filled in after the run, for the proof that the tool watched it to its end: */
+    pid_t main_pid;              /* the started process (as in the logs' names); 0: unknown */
+    const struct rl_exit *exits; /* every process of the run that ended */
+    size_t nexits;
+    const struct rl_logwatch *watch; /* how often each log was opened */
 };
 
 struct rl_tool {
@@ -38,8 +46,19 @@ extern const struct rl_tool rl_tool_tsan, rl_tool_helgrind, rl_tool_drd, rl_tool
 
 /* Shared by the tools: the files in dir named prefix<pid>suffix, sorted by pid. */
 int rl_tool_logs(const char *dir, const char *prefix, const char *suffix, int *pids, int max);
-/* Whether a file contains a byte string (e.g. a symbol name in a binary). */
+/* Whether a file contains a string (e.g. a symbol name in a binary); the _bytes form takes
+ * a needle that may hold NUL bytes. */
 int rl_file_contains(const char *path, const char *needle);
+int rl_file_contains_bytes(const char *path, const void *needle, size_t len);
+/* Whether the run's reports hold a failure of the tool itself (rl_tool_failure). */
+int rl_tool_failed(const struct rl_reports *rs);
+/* A per-process log (a file name in tr->dir) must have one writer: a failure when a second
+ * one truncated it (an exec keeps the pid, so the image it starts reopens the same log), or
+ * when the watch missed opens. */
+void rl_tool_check_writers(const struct rl_tool_run *tr, const char *log, int pid,
+                           struct rl_reports *rs);
+/* How a process of the run ended: its exit, or NULL when the reaper never saw it end. */
+const struct rl_exit *rl_tool_exit_of(const struct rl_tool_run *tr, pid_t pid);
 /* Checks that the program exists (its path goes to bin) and is the build the tool runs: a
  * -fsanitize=thread build for TSan, a plain one for the others. runner names the tool in the
  * message. Returns 0 or RL_EXIT_USAGE with why. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The compiler that built the binary, from its .comment section ("clang version 14.0.6",
@@ -42,6 +43,103 @@ static void compiler_of(const char *bin, char *out, size_t size)
  * newer ones under /usr/lib/llvm-N/bin, outside PATH. Found by probe, used by command. */
 static char symbolizer[256];
 
+/* The full path of a shared library as the dynamic loader's cache names it: the cache's
+ * string table holds "/lib/x86_64-linux-gnu/libtsan.so.2\0" and its kin. */
+static int from_loader_cache(const char *soname, char *out, size_t size)
+{
+    FILE *f = fopen("/etc/ld.so.cache", "rb");
+    if (!f)
+        return -1;
+    static char cache[1 << 22];
+    size_t n = fread(cache, 1, sizeof cache - 1, f);
+    fclose(f);
+    cache[n] = '\0';
+    char tail[128];
+    if (rl_fmt(tail, sizeof tail, "/%s", soname) < 0)
+        return -1;
+    size_t tlen = strlen(tail) + 1; /* with its NUL */
+    for (const char *at = cache; (at = memmem(at, n - (size_t)(at - cache), tail, tlen));
+         at += tlen) {
+        const char *begin = at;
+        while (begin > cache && begin[-1] != '\0')
+            begin--;
+        if (*begin == '/' && rl_fmt(out, size, "%s", begin) == 0 && access(out, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* The image that holds the TSan runtime a binary runs with: the binary itself (clang links
+ * the runtime in), or the libtsan.so.N it loads (gcc), looked up as the loader would: in
+ * LD_LIBRARY_PATH, then in the loader's cache. */
+static int runtime_image(const char *bin, char *out, size_t size)
+{
+    FILE *f = fopen(bin, "rb");
+    if (!f)
+        return -1;
+    static char buf[1 << 20];
+    char soname[64] = "";
+    size_t n;
+    while (!soname[0] && (n = fread(buf, 1, sizeof buf - 1, f)) > 0) {
+        buf[n] = '\0';
+        const char *at = memmem(buf, n, "libtsan.so.", 11);
+        if (at && strlen(at) < sizeof soname && strspn(at + 11, "0123456789") == strlen(at + 11))
+            snprintf(soname, sizeof soname, "%s", at);
+    }
+    fclose(f);
+    if (!soname[0])
+        return rl_fmt(out, size, "%s", bin);
+    const char *paths = getenv("LD_LIBRARY_PATH");
+    while (paths && *paths) {
+        size_t len = strcspn(paths, ":");
+        if (len && rl_fmt(out, size, "%.*s/%s", (int)len, paths, soname) == 0 &&
+            access(out, R_OK) == 0)
+            return 0;
+        paths += len + (paths[len] == ':');
+    }
+    return from_loader_cache(soname, out, size);
+}
+
+/* Every key of an inherited TSAN_OPTIONS must be a flag the runtime knows: its name is a
+ * NUL-terminated string in the runtime's image. TSan itself names an unknown flag only at
+ * verbosity 1 or more, which also puts lines on the program's stderr: checked here instead,
+ * without running anything. */
+static int check_options(const char *bin, const char *options, char *why, size_t whysize)
+{
+    char image[4096];
+    if (runtime_image(bin, image, sizeof image) < 0) {
+        snprintf(why, whysize,
+                 "cannot find the ThreadSanitizer runtime of %s to check TSAN_OPTIONS against",
+                 bin);
+        return RL_EXIT_USAGE;
+    }
+    const char *separators = " ,:\t\r\n";
+    for (const char *p = options; *p;) {
+        p += strspn(p, separators);
+        size_t len = strcspn(p, separators);
+        size_t key = strcspn(p, "=");
+        if (key > len)
+            key = len;
+        if (key == 0 || key >= 128) {
+            if (len) {
+                snprintf(why, whysize, "TSAN_OPTIONS: '%.*s' is not name=value", (int)len, p);
+                return RL_EXIT_USAGE;
+            }
+            break;
+        }
+        char name[129];
+        memcpy(name, p, key);
+        name[key] = '\0';
+        if (!rl_file_contains_bytes(image, name, key + 1)) {
+            snprintf(why, whysize, "TSAN_OPTIONS: ThreadSanitizer has no option '%s' (not in %s)",
+                     name, image);
+            return RL_EXIT_USAGE;
+        }
+        p += len;
+    }
+    return 0;
+}
+
 static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
 {
     char bin[4096];
@@ -51,6 +149,9 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
     char compiler[96];
     compiler_of(bin, compiler, sizeof compiler);
     snprintf(version, size, "ThreadSanitizer (%s)", compiler);
+    const char *inherited = getenv("TSAN_OPTIONS");
+    if (inherited && *inherited && (rc = check_options(bin, inherited, why, whysize)))
+        return rc;
     symbolizer[0] = '\0';
     int major;
     if (sscanf(compiler, "clang %d", &major) == 1) {
@@ -62,39 +163,84 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
     return 0;
 }
 
+/* What racelab depends on, after the caller's options so that these win: reports go to
+ * files of its own (log_path, and no exe name or suffix that would move them), the exit
+ * status stays the program's, and every process that exits ends its log with the module
+ * map, the proof that TSan watched it to its end. */
+static const char owned_options[] = "log_exe_name=0 log_suffix= exitcode=0 print_module_map=1 "
+                                    "atexit_sleep_ms=0 second_deadlock_stack=1";
+
 static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env)
 {
     for (char *const *a = tr->program; *a; a++)
         if (rl_strv_addf(argv, "%s", *a) < 0)
             return -1;
-    /* The caller's options first, so that ours win where they overlap: reports must go to
-     * files, and the exit status must stay the program's. TSan reports an option it does
-     * not know only at verbosity 1 or more, so an inherited TSAN_OPTIONS is checked that way
-     * (the caller can still set verbosity=0). */
     const char *inherited = rl_strv_getenv(env, "TSAN_OPTIONS");
-    int checked = inherited && *inherited;
     char *options = NULL;
-    if (asprintf(&options,
-                 "%s%s%s%slog_path=%s/tsan exitcode=0 atexit_sleep_ms=0 second_deadlock_stack=1",
-                 symbolizer, checked ? "verbosity=1 " : "", checked ? inherited : "",
-                 checked ? " " : "", tr->dir) < 0)
+    if (asprintf(&options, "%s%s%slog_path=%s/tsan %s", symbolizer, inherited ? inherited : "",
+                 inherited && *inherited ? " " : "", tr->dir, owned_options) < 0)
         return -1;
     int rc = rl_strv_setenv(env, "TSAN_OPTIONS", options);
     free(options);
     return rc;
 }
 
+/* The proof, per log: a process that ran to its exit wrote the module map (or TSan ended it
+ * itself with a fatal report), and TSan's own count is what racelab read. A forked child
+ * inherits its parent's count, so only the started process's count must be equal. */
+static void check_log(const struct rl_tool_run *tr, pid_t pid, const char *path,
+                      const struct rl_tsan_accounts *acc, struct rl_reports *rs)
+{
+    const struct rl_exit *ex = rl_tool_exit_of(tr, pid);
+    int signalled = ex ? WIFSIGNALED(ex->status) : tr->killed;
+    if (!acc->map_end && !acc->fatal && !signalled) {
+        if (acc->other[0])
+            rl_tool_failure(rs, "ThreadSanitizer did not watch pid %d to its end: %s", (int)pid,
+                            acc->other);
+        else
+            rl_tool_failure(rs,
+                            "ThreadSanitizer's log of pid %d stops after %lu report(s), without "
+                            "the module map it writes at exit: the rest was lost (a full disk, "
+                            "a closed log descriptor, or an exec)",
+                            (int)pid, acc->reports);
+        return;
+    }
+    if (!acc->map_end)
+        return;
+    unsigned long counted = acc->reported < 0 ? 0 : (unsigned long)acc->reported;
+    if (pid == tr->main_pid ? counted != acc->reports : counted < acc->reports)
+        rl_tool_failure(rs,
+                        "ThreadSanitizer counted %lu report(s) for pid %d, racelab read %lu "
+                        "in %s",
+                        counted, (int)pid, acc->reports, path);
+}
+
 static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
 {
     int pids[1024];
     int n = rl_tool_logs(tr->dir, "tsan.", "", pids, 1024);
+    int main_logged = 0;
     for (int i = 0; i < n; i++) {
         char path[4200];
+        struct rl_tsan_accounts acc;
         if (rl_fmt(path, sizeof path, "%s/tsan.%d", tr->dir, pids[i]) < 0 ||
-            rl_tsan_parse_file(path, tr->case_path, pids[i], rl_tool_sink, rs) < 0)
-            rl_tool_failure(rs, "cannot read %s: %s", path, strerror(errno));
+            rl_tsan_parse_file(path, tr->case_path, pids[i], rl_tool_sink, rs, &acc) < 0) {
+            rl_tool_failure(rs, "cannot read %s: %s", path,
+                            errno == EINVAL ? "not a regular file" : strerror(errno));
+            continue;
+        }
+        check_log(tr, pids[i], path, &acc, rs);
+        rl_tool_check_writers(tr, strrchr(path, '/') + 1, pids[i], rs);
+        main_logged |= pids[i] == tr->main_pid;
     }
-    /* Flag problems are printed before log_path applies: they land on stderr. */
+    /* The started process writes a log whenever TSan ran it to its exit. */
+    const struct rl_exit *main_exit = rl_tool_exit_of(tr, tr->main_pid);
+    if (tr->main_pid && !main_logged && main_exit && WIFEXITED(main_exit->status))
+        rl_tool_failure(rs,
+                        "the started process (pid %d) exited without a ThreadSanitizer log: "
+                        "TSan did not watch it to its end",
+                        (int)tr->main_pid);
+    /* Flag problems, and a log that could not be written, are printed on stderr. */
     char err[4200];
     if (rl_fmt(err, sizeof err, "%s/stderr", tr->dir) < 0) {
         rl_tool_failure(rs, "cannot read the program's stderr: %s", strerror(errno));
@@ -108,6 +254,9 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     if (rl_file_contains(err, "ThreadSanitizer: CHECK failed"))
         rl_tool_failure(rs, "ThreadSanitizer failed its own check (CHECK failed on the "
                             "program's stderr)");
+    if (rl_file_contains(err, "ReportFile::Write() can't output"))
+        rl_tool_failure(rs, "ThreadSanitizer could not write its log (a full disk?): reports "
+                            "were lost");
     return 0;
 }
 

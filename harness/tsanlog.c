@@ -23,6 +23,7 @@ void rl_tsan_init(struct rl_tsan_parser *p, const char *case_path, int pid, rl_r
                   void *ctx)
 {
     memset(p, 0, sizeof *p);
+    p->acc.reported = -1;
     p->case_path = case_path;
     p->pid = pid;
     p->sink = sink;
@@ -93,10 +94,29 @@ static void frame(struct rl_tsan_parser *p, const char *s)
     free(buf);
 }
 
+/* A line outside every report: the module map and the count are the proof of a whole run;
+ * anything else is kept as the cause, should the proof be missing. */
+static void account(struct rl_tsan_parser *p, const char *line)
+{
+    long n;
+    char tail[16];
+    if (p->in_map) {
+        p->in_map = !strstr(line, "End of process memory map.");
+        p->acc.map_end |= !p->in_map;
+    } else if (strstr(line, "Process memory map follows:")) {
+        p->in_map = 1;
+    } else if (sscanf(line, "ThreadSanitizer: reported %ld warning%15s", &n, tail) == 2) {
+        p->acc.reported = n;
+    } else if (strspn(line, "=") != strlen(line) && !p->acc.other[0]) {
+        snprintf(p->acc.other, sizeof p->acc.other, "%s", line);
+    }
+}
+
 void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
 {
     const char *w = strstr(line, warning_prefix);
     if (w == line) {
+        p->acc.reports++;
         char headline[256];
         snprintf(headline, sizeof headline, "%s", line + sizeof warning_prefix - 1);
         char *pid = strstr(headline, " (pid=");
@@ -105,7 +125,14 @@ void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
         start(p, headline, rl_kind_from_tsan(headline), line);
         return;
     }
+    /* With die_after_fork=0 the same words only inform: the child goes on. */
+    if (strstr(line, "ThreadSanitizer: ") && strstr(line, fork_text) &&
+        strstr(line, "Continuing because of die_after_fork=0")) {
+        flush(p);
+        return;
+    }
     if (strstr(line, "ThreadSanitizer: ") && strstr(line, fork_text)) {
+        p->acc.fatal = 1; /* "Dying (set die_after_fork=0 to override)" */
         start(p, fork_text, RL_KIND_FORK_THREADS, line);
         flush(p);
         return;
@@ -120,6 +147,7 @@ void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
             cut = strstr(headline, " (");
         if (cut)
             *cut = '\0';
+        p->acc.fatal = 1;
         start(p, headline, rl_kind_from_tsan(headline), line);
         return;
     }
@@ -133,8 +161,15 @@ void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
         flush(p);
         return;
     }
-    if (!p->open)
+    /* A report ends at its SUMMARY line, or (print_summary=0) at the rule TSan draws after
+     * it, or where the module map begins. */
+    if (p->open && (strstr(line, "Process memory map follows:") ||
+                    (line[0] == '=' && strspn(line, "=") == strlen(line))))
+        flush(p);
+    if (!p->open) {
+        account(p, line);
         return;
+    }
     if (strncmp(line, "SUMMARY: ThreadSanitizer", 24) == 0) {
         rl_excerpt_append(&p->cur.excerpt, line);
         flush(p);
@@ -173,9 +208,9 @@ static int read_line(FILE *f, char *buf, size_t size)
 }
 
 int rl_tsan_parse_file(const char *path, const char *case_path, int pid, rl_report_sink sink,
-                       void *ctx)
+                       void *ctx, struct rl_tsan_accounts *acc)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = rl_log_open(path);
     if (!f)
         return -1;
     struct rl_tsan_parser p;
@@ -185,5 +220,7 @@ int rl_tsan_parse_file(const char *path, const char *case_path, int pid, rl_repo
         rl_tsan_line(&p, line);
     rl_tsan_finish(&p);
     fclose(f);
+    if (acc)
+        *acc = p.acc;
     return 0;
 }

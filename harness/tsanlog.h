@@ -6,7 +6,21 @@
 
 #include "report.h"
 
+/* What a log says of the run itself, beside its reports: the proof that TSan watched the
+ * process to its end. With print_module_map=1 every process that exits ends its log with
+ * "Process memory map follows:" ... "End of process memory map.", then its own count,
+ * "ThreadSanitizer: reported N warnings" (absent for none). */
+struct rl_tsan_accounts {
+    unsigned long reports; /* "WARNING: ThreadSanitizer:" report blocks read */
+    long reported;         /* TSan's own count; -1 when the log has no count line */
+    int map_end;           /* "End of process memory map." seen: the process ran to its exit */
+    int fatal;             /* an "ERROR: ThreadSanitizer:" report: TSan ended the process */
+    char other[256];       /* the first line outside every report, map and count: the cause */
+};
+
 struct rl_tsan_parser {
+    struct rl_tsan_accounts acc;
+    int in_map;
     const char *case_path;
     rl_report_sink sink;
     void *ctx;
@@ -21,8 +35,9 @@ void rl_tsan_init(struct rl_tsan_parser *p, const char *case_path, int pid, rl_r
 void rl_tsan_line(struct rl_tsan_parser *p, const char *line);
 /* Sends a report still open at the end of the log. */
 void rl_tsan_finish(struct rl_tsan_parser *p);
-/* Reads a whole log file; returns -1 (with errno) if it cannot be opened. */
+/* Reads a whole log file (a regular file only: see rl_log_open); returns -1 with errno if it
+ * cannot be opened. acc (may be NULL) gets the log's accounts. */
 int rl_tsan_parse_file(const char *path, const char *case_path, int pid, rl_report_sink sink,
-                       void *ctx);
+                       void *ctx, struct rl_tsan_accounts *acc);
 
 #endif

@@ -277,7 +277,7 @@ int rl_vgxml_parse_file(const char *path, enum rl_tool_id tool, const char *case
                         rl_report_sink sink, void *ctx, struct rl_vgxml_result *res)
 {
     memset(res, 0, sizeof *res);
-    FILE *f = fopen(path, "rb");
+    FILE *f = rl_log_open(path);
     if (!f)
         return -1;
     struct rl_vgxml *x = rl_vgxml_new(tool, case_path, sink, ctx);

@@ -52,7 +52,7 @@ static void tsan_reports(const char *fixture, const char *case_path, struct rl_r
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", FIXTURES, fixture);
-    assert_int_equal(rl_tsan_parse_file(path, case_path, 1233, rl_tool_sink, rs), 0);
+    assert_int_equal(rl_tsan_parse_file(path, case_path, 1233, rl_tool_sink, rs, NULL), 0);
 }
 
 /* Renders a session's verdicts as a person and a script see them, and compares both with the
@@ -231,7 +231,7 @@ static void tool_failure(void **state)
     struct rl_outcome run = {0};
     struct rl_session s = {
         RL_TOOL_HELGRIND, "valgrind-3.19.0", NULL, bare_program, 0, NULL, &run, 1};
-    struct rl_tool_run tr = {dir, bare_program, NULL, 0};
+    struct rl_tool_run tr = {.dir = dir, .program = bare_program};
     assert_int_equal(rl_tool_get(RL_TOOL_HELGRIND)->collect(&tr, &run.result.reports), 0);
     outcome(&run, &s, 0, 2.25);
     assert_false(run.verdict.pass);

@@ -8,9 +8,12 @@
 
 #include "report.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static struct rl_report report(enum rl_kind kind, const char *tool_kind, int line)
 {
@@ -152,6 +155,33 @@ static void made_here(void **state)
     rl_reports_free(&rs);
 }
 
+/* Logs are read as regular files only: never through a link, never blocking on a FIFO. */
+static void log_open(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/racelab-test-report.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char file[300], link[300], fifo[300];
+    snprintf(file, sizeof file, "%s/tsan.1", dir);
+    snprintf(link, sizeof link, "%s/tsan.2", dir);
+    snprintf(fifo, sizeof fifo, "%s/tsan.3", dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(symlink(file, link), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    f = rl_log_open(file);
+    assert_non_null(f);
+    fclose(f);
+    errno = 0;
+    assert_null(rl_log_open(link));
+    assert_int_equal(errno, ELOOP);
+    assert_null(rl_log_open(fifo)); /* at once: nobody writes it */
+    assert_int_equal(errno, EINVAL);
+    assert_null(rl_log_open(dir));
+    unlink(file), unlink(link), unlink(fifo), rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +191,7 @@ int main(void)
         cmocka_unit_test(frames),
         cmocka_unit_test(excerpt_bound),
         cmocka_unit_test(made_here),
+        cmocka_unit_test(log_open),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,7 +45,7 @@ static void command_line(enum rl_tool_id id, const char *inherited, const char *
     struct rl_strv argv = {0}, env = {0};
     if (inherited)
         rl_strv_setenv(&env, "TSAN_OPTIONS", inherited);
-    struct rl_tool_run tr = {"/tmp/racelab.RUN", program, NULL, 0};
+    struct rl_tool_run tr = {.dir = "/tmp/racelab.RUN", .program = program};
     assert_int_equal(rl_tool_get(id)->command(&tr, &argv, &env), 0);
     assert_string_equal(joined(&argv), want_argv);
     const char *options = rl_strv_getenv(&env, "TSAN_OPTIONS");
@@ -61,20 +61,24 @@ static void command_lines(void **state)
 {
     (void)state;
     command_line(RL_TOOL_TSAN, NULL, "/opt/app/server --port 0",
-                 "log_path=/tmp/racelab.RUN/tsan exitcode=0 atexit_sleep_ms=0 "
-                 "second_deadlock_stack=1");
-    /* The caller's options first, checked (verbosity=1 makes TSan name unknown flags). */
-    command_line(RL_TOOL_TSAN, "halt_on_error=1", "/opt/app/server --port 0",
-                 "verbosity=1 halt_on_error=1 log_path=/tmp/racelab.RUN/tsan exitcode=0 "
-                 "atexit_sleep_ms=0 second_deadlock_stack=1");
+                 "log_path=/tmp/racelab.RUN/tsan log_exe_name=0 log_suffix= exitcode=0 "
+                 "print_module_map=1 atexit_sleep_ms=0 second_deadlock_stack=1");
+    /* The caller's options first, so that racelab's own win; never a raised verbosity. */
+    command_line(RL_TOOL_TSAN, "halt_on_error=1 log_path=/elsewhere log_suffix=.txt",
+                 "/opt/app/server --port 0",
+                 "halt_on_error=1 log_path=/elsewhere log_suffix=.txt "
+                 "log_path=/tmp/racelab.RUN/tsan log_exe_name=0 log_suffix= exitcode=0 "
+                 "print_module_map=1 atexit_sleep_ms=0 second_deadlock_stack=1");
     command_line(RL_TOOL_HELGRIND, NULL,
                  "valgrind --tool=helgrind --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.xml "
-                 "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes --vgdb=no "
+                 "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
+                 "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
                  "/opt/app/server --port 0",
                  NULL);
     command_line(RL_TOOL_DRD, NULL,
                  "valgrind --tool=drd --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.xml "
-                 "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes --vgdb=no "
+                 "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
+                 "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
                  "/opt/app/server --port 0",
                  NULL);
     command_line(RL_TOOL_DAEMON, NULL, "/opt/app/server --port 0", NULL);
@@ -133,13 +137,84 @@ static void which_and_build(void **state)
     assert_string_equal(why, "no-such-program-here: no such executable");
 }
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* valgrind.log holds only lines of the harmless list, or the run is a tool failure whose
+ * cause is Valgrind's own FATAL line. */
+static void valgrind_log(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/racelab-test-tool.XXXXXX", cmd[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp '%s/helgrind-race.0.xml' '%s/vg.5.xml'", FIXTURES, dir);
+    assert_int_equal(system(cmd), 0);
+    write_file(dir, "valgrind.log",
+               "==5== \n"
+               "==5==  If you believe this happened as a result of a stack\n"
+               "==5==  overflow in your program's main thread (unlikely but\n"
+               "==5== Warning: set address range perms: large range [0x1, 0x2) (defined)\n");
+    struct rl_tool_run tr = {.dir = dir, .program = program};
+    struct rl_reports rs = {0};
+    assert_int_equal(rl_tool_get(RL_TOOL_HELGRIND)->collect(&tr, &rs), 0);
+    assert_false(rl_tool_failed(&rs));
+    rl_reports_free(&rs);
+    write_file(dir, "valgrind.log",
+               "==5== Warning: set address range perms: large range [0x1, 0x2) (defined)\n"
+               "==5== some remark nobody listed\n"
+               "==5== FATAL: can't open suppressions file \"/x.supp\"\n");
+    assert_int_equal(rl_tool_get(RL_TOOL_DRD)->collect(&tr, &rs), 0);
+    assert_true(rl_tool_failed(&rs));
+    int found = 0;
+    for (size_t i = 0; i < rs.n; i++)
+        found |= strstr(rs.v[i].headline, "valgrind.log: FATAL: can't open suppressions") != NULL;
+    assert_true(found);
+    rl_reports_free(&rs);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A log opened by a second writer is seen, even when the two opens would fold into one. */
+static void second_writer(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/racelab-test-tool.XXXXXX", cmd[1024];
+    assert_non_null(mkdtemp(dir));
+    struct rl_logwatch w;
+    assert_int_equal(rl_logwatch_start(&w, dir), 0);
+    write_file(dir, "tsan.7", "first image's report\n");
+    write_file(dir, "tsan.7", "second image\n");
+    write_file(dir, "tsan.8", "one writer\n");
+    rl_logwatch_collect(&w);
+    assert_int_equal(rl_logwatch_opens(&w, "tsan.7"), 2);
+    assert_int_equal(rl_logwatch_opens(&w, "tsan.8"), 1);
+    assert_int_equal(rl_logwatch_opens(&w, "tsan.9"), 0);
+    struct rl_tool_run tr = {.dir = dir, .program = program, .watch = &w};
+    struct rl_reports rs = {0};
+    rl_tool_check_writers(&tr, "tsan.8", 8, &rs);
+    assert_int_equal(rs.n, 0);
+    rl_tool_check_writers(&tr, "tsan.7", 7, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_non_null(strstr(rs.v[0].headline, "tsan.7 was opened 2 times: pid 7 exec'd"));
+    rl_reports_free(&rs);
+    rl_logwatch_free(&w);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(table),
-        cmocka_unit_test(command_lines),
-        cmocka_unit_test(logs),
-        cmocka_unit_test(which_and_build),
+        cmocka_unit_test(table),        cmocka_unit_test(command_lines),
+        cmocka_unit_test(logs),         cmocka_unit_test(which_and_build),
+        cmocka_unit_test(valgrind_log), cmocka_unit_test(second_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@ static struct rl_reports parse(const char *fixture, const char *case_path)
     struct rl_reports rs = {0};
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", FIXTURES, fixture);
-    assert_int_equal(rl_tsan_parse_file(path, case_path, 42, rl_tool_sink, &rs), 0);
+    assert_int_equal(rl_tsan_parse_file(path, case_path, 42, rl_tool_sink, &rs, NULL), 0);
     return rs;
 }
 
@@ -148,11 +148,76 @@ static void cut_short_and_special_lines(void **state)
     rl_reports_free(&rs);
 }
 
+static struct rl_tsan_accounts accounts(const char *const *lines, struct rl_reports *rs)
+{
+    struct rl_tsan_parser p;
+    rl_tsan_init(&p, "/src/x.c", 7, rl_tool_sink, rs);
+    for (; *lines; lines++)
+        rl_tsan_line(&p, *lines);
+    rl_tsan_finish(&p);
+    return p.acc;
+}
+
+/* The proof that TSan watched a process to its end: the module map, then TSan's own count;
+ * anything else outside a report is kept as the cause. */
+static void accounts_of_a_log(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    const char *whole[] = {"==================",
+                           "WARNING: ThreadSanitizer: data race (pid=7)",
+                           "    #0 f /src/x.c:12:3 (x+0x1)",
+                           "==================",
+                           "==7==Process memory map follows:",
+                           "\t0x55d000000000-0x55d000001000\t/src/x",
+                           "==7==End of process memory map.",
+                           "ThreadSanitizer: reported 1 warnings",
+                           NULL};
+    struct rl_tsan_accounts acc = accounts(whole, &rs);
+    assert_int_equal(rs.n, 1); /* the rule ended the report (print_summary=0) */
+    assert_int_equal(acc.reports, 1);
+    assert_int_equal(acc.reported, 1);
+    assert_true(acc.map_end);
+    assert_false(acc.fatal);
+    assert_string_equal(acc.other, "");
+    assert_null(strstr(rs.v[0].excerpt, "memory map"));
+    rl_reports_free(&rs);
+
+    const char *never_ran[] = {"ThreadSanitizer: failed to read suppressions file '/x.supp'", NULL};
+    acc = accounts(never_ran, &rs);
+    assert_false(acc.map_end);
+    assert_int_equal(acc.reported, -1);
+    assert_string_equal(acc.other, "ThreadSanitizer: failed to read suppressions file '/x.supp'");
+    assert_int_equal(rs.n, 0);
+
+    /* die_after_fork=0 only informs; the default dies, which ends the process (fatal). */
+    const char *informs[] = {"==9==ThreadSanitizer: starting new threads after multi-threaded "
+                             "fork is not supported (pid 9). Continuing because of "
+                             "die_after_fork=0, but you are on your own",
+                             NULL};
+    acc = accounts(informs, &rs);
+    assert_int_equal(rs.n, 0);
+    assert_false(acc.fatal);
+    const char *dies[] = {"==9==ThreadSanitizer: starting new threads after multi-threaded fork "
+                          "is not supported. Dying (set die_after_fork=0 to override)",
+                          NULL};
+    acc = accounts(dies, &rs);
+    assert_int_equal(rs.n, 1);
+    assert_true(acc.fatal);
+    rl_reports_free(&rs);
+    const char *segv[] = {"==7==ERROR: ThreadSanitizer: SEGV on unknown address 0x0 (pc 0x1)",
+                          NULL};
+    acc = accounts(segv, &rs);
+    assert_true(acc.fatal);
+    rl_reports_free(&rs);
+}
+
 static void missing_file(void **state)
 {
     (void)state;
     struct rl_reports rs = {0};
-    assert_int_equal(rl_tsan_parse_file("/nonexistent/tsan.1", NULL, 1, rl_tool_sink, &rs), -1);
+    assert_int_equal(rl_tsan_parse_file("/nonexistent/tsan.1", NULL, 1, rl_tool_sink, &rs, NULL),
+                     -1);
     assert_int_equal(rs.n, 0);
 }
 
@@ -162,6 +227,7 @@ int main(void)
         cmocka_unit_test(race_both_compilers),
         cmocka_unit_test(other_headlines),
         cmocka_unit_test(cut_short_and_special_lines),
+        cmocka_unit_test(accounts_of_a_log),
         cmocka_unit_test(missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,7 +51,7 @@ EOS
 chmod +x "$work/fake/valgrind"
 check "valgrind crashes itself" 1 "valgrind wrote no XML" \
   env PATH="$work/fake:$PATH" "$racelab" run --tool drd --case "$case_file" --bin "$vg"
-check "unknown TSAN_OPTIONS flag" 1 "TSAN_OPTIONS holds an option ThreadSanitizer does not know" \
+check "unknown TSAN_OPTIONS flag" 2 "ThreadSanitizer has no option 'no_such_flag'" \
   env TSAN_OPTIONS=no_such_flag=1 "$racelab" run --tool tsan --case "$case_file" --bin "$tsan"
 check "bad case header" 2 "bad.c:2: unknown concept 'memory'" \
   "$racelab" lint "$src/tests/cli/race/bad.c"

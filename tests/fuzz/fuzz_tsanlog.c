@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char path[64];
     int fd = fuzz_memfile(data, size, path, sizeof path);
     if (fd >= 0) {
-        FUZZ_CHECK(rl_tsan_parse_file(path, case_path, pid, fuzz_sink, &by_file) == 0);
+        FUZZ_CHECK(rl_tsan_parse_file(path, case_path, pid, fuzz_sink, &by_file, NULL) == 0);
         close(fd);
         FUZZ_CHECK(fuzz_trace_same(&by_line, &by_file, "line by line", "rl_tsan_parse_file"));
     }
