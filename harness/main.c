@@ -3,17 +3,25 @@
 #include "case.h"
 #include "match.h"
 #include "output.h"
+#include "proc.h"
 #include "runner.h"
 #include "tool.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* The bounds of the numbers racelab takes: a day, a hundredfold, a million runs. */
+#define RL_TIMEOUT_MAX 86400.0
+#define RL_SCALE_MAX   100.0
+#define RL_RUNS_MAX    1000000L
 
 #ifndef RACELAB_CASES_DIR
 #define RACELAB_CASES_DIR "cases"
@@ -60,21 +68,45 @@ static int usage(const char *fmt, const char *arg)
     return RL_EXIT_USAGE;
 }
 
-static double timeout_scale(void)
+/* Strict numbers: the whole text is one finite number in (lo, hi]; anything else (nan, inf,
+ * "1e999", "10s", "", " 1") is an error of one line. Returns 0, or -1 after the message. */
+static int parse_real(const char *what, const char *text, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = text[0] && !isspace((unsigned char)text[0]) ? strtod(text, &end) : NAN;
+    if (isnan(v) || *end || errno == ERANGE || !isfinite(v) || v <= lo || v > hi) {
+        fprintf(stderr, "racelab: %s takes a number greater than %g and at most %g, not '%s'\n",
+                what, lo, hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A whole number in [lo, hi], in decimal digits only. Returns 0, or -1 after the message. */
+static int parse_count(const char *what, const char *text, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long long v = isdigit((unsigned char)text[0]) ? strtoll(text, &end, 10) : -1;
+    if (v < 0 || *end || errno == ERANGE || v < lo || v > hi) {
+        fprintf(stderr, "racelab: %s takes a whole number from %ld to %ld, not '%s'\n", what, lo,
+                hi, text);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* RACELAB_TIMEOUT_SCALE, 1 when unset or empty. Returns 0, or -1 after a one-line message. */
+static int timeout_scale(double *scale)
 {
     const char *s = getenv("RACELAB_TIMEOUT_SCALE");
+    *scale = 1.0;
     if (!s || !*s)
-        return 1.0;
-    char *end;
-    double v = strtod(s, &end);
-    if (*end || v <= 0) {
-        fprintf(stderr,
-                "racelab: RACELAB_TIMEOUT_SCALE must be a positive number, not '%s'; "
-                "using 1\n",
-                s);
-        return 1.0;
-    }
-    return v;
+        return 0;
+    return parse_real("RACELAB_TIMEOUT_SCALE", s, 0, RL_SCALE_MAX, scale);
 }
 
 static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
@@ -177,7 +209,6 @@ static int cmd_run(int argc, char **argv)
     int runs = 1, keep = 0, verbose = 0, backtrace = -1, opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
-        char *end;
         switch (opt) {
         case 't':
             tool_name = optarg;
@@ -207,14 +238,12 @@ static int cmd_run(int argc, char **argv)
             backtrace = 0;
             break;
         case 'T':
-            timeout = strtod(optarg, &end);
-            if (*end || timeout <= 0)
-                return usage("--timeout takes a positive number of seconds, not '%s'", optarg);
+            if (parse_real("--timeout", optarg, 0, RL_TIMEOUT_MAX, &timeout) < 0)
+                return RL_EXIT_USAGE;
             break;
         case 'n':
-            runs = (int)strtol(optarg, &end, 10);
-            if (*end || runs < 1 || runs > 10000)
-                return usage("--runs takes a whole number from 1 to 10000, not '%s'", optarg);
+            if (parse_count("--runs", optarg, 1, RL_RUNS_MAX, &runs) < 0)
+                return RL_EXIT_USAGE;
             break;
         case 'h':
             print_usage(stdout);
@@ -267,7 +296,13 @@ static int cmd_run(int argc, char **argv)
         if (timeout == 0)
             timeout = RL_CASE_TIMEOUT_DEFAULT;
     }
-    timeout *= timeout_scale();
+    double scale;
+    if (timeout_scale(&scale) < 0 || !isfinite(timeout) || timeout <= 0) {
+        if (s.c)
+            rl_case_free(&c);
+        return RL_EXIT_USAGE;
+    }
+    timeout *= scale;
 
     const struct rl_tool *t = rl_tool_get(s.tool);
     if (!t) {
@@ -309,7 +344,14 @@ static int cmd_run(int argc, char **argv)
         return RL_EXIT_USAGE;
     }
     int status = RL_EXIT_PASS;
-    for (int i = 0; i < runs; i++) {
+    /* SIGINT, SIGHUP, SIGQUIT, SIGTERM: the run is killed and its folder removed, then racelab
+     * dies of the signal, so a shell loop around it stops as it should. */
+    if (rl_run_catch_signals() < 0) {
+        fprintf(stderr, "racelab: sigaction: %s\n", strerror(errno));
+        status = RL_EXIT_USAGE;
+        runs = 0;
+    }
+    for (int i = 0; i < runs && !rl_run_interrupted(); i++) {
         struct rl_outcome *o = &s.runs[i];
         if (rl_runner_run(&job, &o->result, err, sizeof err) < 0) {
             fprintf(stderr, "racelab: %s: %s\n", s.c ? s.c->path : s.program[0], err);
@@ -328,6 +370,10 @@ static int cmd_run(int argc, char **argv)
             printf("  run directory kept: %s\n", o->result.dir);
         if (!o->verdict.pass)
             status = RL_EXIT_FAIL;
+    }
+    if (rl_run_interrupted()) {
+        fflush(stdout);
+        rl_run_reraise(); /* (the folders are gone already: the runner removes each) */
     }
     if (runs > 1 && s.nruns == runs)
         rl_print_summary(stdout, &s);

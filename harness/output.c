@@ -221,7 +221,10 @@ static void json_run(FILE *out, const struct rl_outcome *o)
         fprintf(out, "%.3f", res->hang_seconds);
     else
         fputs("null", out);
-    fprintf(out, ",\"exit_code\":%d,\"signal\":%d,\"waits\":", res->exit_code, res->term_signal);
+    fprintf(out, ",\"exit_code\":%d,\"signal\":%d,\"isolation\":", res->exit_code,
+            res->term_signal);
+    json_string(out, res->isolation ? res->isolation : "unknown");
+    fputs(",\"waits\":", out);
     json_string(out, res->waits);
     fprintf(out, ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports\":[", res->reports.total,
             res->reports.dropped);

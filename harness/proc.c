@@ -24,12 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { EV_STARTED, EV_EXEC_FAILED, EV_EXIT, EV_ALL_GONE };
+enum { EV_STARTED, EV_EXEC_FAILED, EV_EXIT, EV_ALL_GONE, EV_NO_NAMESPACE };
 
 struct event {
     int type;
     int pid;    /* as the reaper sees it */
-    int status; /* wait status, or errno for EV_EXEC_FAILED */
+    int status; /* wait status, errno for EV_EXEC_FAILED and EV_NO_NAMESPACE, the leader's pid
+                   for EV_STARTED */
     int main;   /* EV_EXIT of the program's first process */
 };
 
@@ -90,12 +91,27 @@ static int descendants(pid_t root, pid_t *out, int max)
     return found;
 }
 
-static volatile sig_atomic_t parent_died;
+/* The signals a terminal or CI sends to stop a job: racelab and the fallback's reaper catch
+ * them, end the run, then die of them all the same. */
+static const int stop_signals[] = {SIGINT, SIGHUP, SIGQUIT, SIGTERM};
 
-static void on_parent_death(int sig)
+static void add_stop_signals(sigset_t *set)
 {
-    (void)sig;
-    parent_died = 1;
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+        sigaddset(set, stop_signals[i]);
+}
+
+/* The reaper's side: a stop signal (or, in the fallback, racelab's death) it has caught. */
+static volatile sig_atomic_t reaper_stop;
+
+static void on_reaper_stop(int sig)
+{
+    reaper_stop = sig;
+}
+
+static void on_child(int sig)
+{
+    (void)sig; /* only wakes sigsuspend */
 }
 
 static void kill_descendants(pid_t root)
@@ -149,15 +165,144 @@ fail:;
     _exit(127);
 }
 
-/* The reaper: starts the program, then reaps every process of the run until none is left. */
-static void reaper(const struct rl_spawn *sp, int ev_fd, int namespaced, const char *pty_slave,
-                   pid_t racelab)
+/* How many children the calling (single-threaded) process has, zombies included, counted up
+ * to 2; -1 if /proc cannot tell. */
+static int children_upto_two(void)
 {
+    char buf[64];
+    if (rl_read_text("/proc/thread-self/children", buf, sizeof buf) == 0) {
+        int n = 0;
+        for (char *p = buf; *p && n < 2; p += strspn(p, " \n"))
+            if (*p != ' ' && *p != '\n') {
+                n++;
+                p += strcspn(p, " \n");
+            }
+        return n;
+    }
+    /* Without CONFIG_PROC_CHILDREN: every process of this /proc whose parent we are. */
+    char self[32];
+    ssize_t len = readlink("/proc/self", self, sizeof self - 1);
+    DIR *d = len > 0 ? opendir("/proc") : NULL;
+    if (!d)
+        return -1;
+    self[len] = '\0';
+    pid_t me = (pid_t)atoi(self);
+    int n = 0;
+    struct dirent *e;
+    while (n < 2 && (e = readdir(d))) {
+        struct rl_proc_stat st;
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (!*end && pid > 0 && rl_proc_read_stat((pid_t)pid, &st) == 0 && st.ppid == me)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* The leader: a session and process group of the run's own, the pseudo-terminal as its
+ * controlling terminal, and the program started in it as the reaper's child (CLONE_PARENT).
+ * It ignores every signal it can, so the program's kill(0, sig) leaves it, and it sits there
+ * until the reaper kills it once the program's processes are all gone (or dies with the
+ * reaper). Sends the program's pid, or -errno, on started_fd. */
+static void leader(const struct rl_spawn *sp, const char *pty_slave, int exec_err, int started_fd,
+                   pid_t reaper_pid)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            signal(s, SIG_IGN);
+    if (getppid() != reaper_pid)
+        _exit(1);
+    int res = setsid() < 0 ? -errno : 0;
+    if (res == 0 && pty_slave) {
+        int s = open(pty_slave, O_RDWR);
+        if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+            res = -errno;
+        if (s >= 0)
+            close(s);
+    }
+    if (res == 0) {
+        pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (pid == 0)
+            start_program(sp, pty_slave, exec_err);
+        res = pid < 0 ? -errno : pid;
+    }
+    ssize_t w = write(started_fd, &res, sizeof res);
+    (void)w;
+    close(started_fd);
+    close(exec_err);
+    for (;;)
+        pause();
+}
+
+/* Maps the caller's own uid and gid into the user namespace the reaper was cloned in (the one
+ * line an unprivileged process may write). Returns 0 or -1 with errno. */
+static int map_own_ids(uid_t uid, gid_t gid)
+{
+    char line[64];
+    int fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) { /* (absent before Linux 3.19, where gid_map needs no "deny") */
+        ssize_t w = write(fd, "deny", 4);
+        close(fd);
+        if (w != 4)
+            return -1;
+    }
+    const char *files[] = {"/proc/self/uid_map", "/proc/self/gid_map"};
+    unsigned ids[] = {(unsigned)uid, (unsigned)gid};
+    for (int i = 0; i < 2; i++) {
+        int len = snprintf(line, sizeof line, "%u %u 1\n", ids[i], ids[i]);
+        fd = open(files[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return -1;
+        ssize_t w = write(fd, line, (size_t)len);
+        int e = errno;
+        close(fd);
+        if (w != len) {
+            errno = w < 0 ? e : EIO;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct reaper_args {
+    enum rl_isolation mode;
+    pid_t racelab;
+    uid_t uid;
+    gid_t gid;
+};
+
+/* The reaper: starts the leader (which starts the program), then reaps every process of the
+ * run until none is left but the leader, which it then kills. */
+static void reaper(const struct rl_spawn *sp, int ev_fd, const struct reaper_args *a,
+                   const char *pty_slave)
+{
+    int namespaced = a->mode != RL_ISOLATION_FALLBACK;
     prctl(PR_SET_PDEATHSIG, namespaced ? SIGKILL : SIGTERM);
+    if (a->mode == RL_ISOLATION_USER_NAMESPACE && map_own_ids(a->uid, a->gid) < 0) {
+        send_event(ev_fd, EV_NO_NAMESPACE, 0, errno, 0);
+        _exit(1);
+    }
+    /* SIGCHLD (and the stop signals, in the fallback) only wake sigsuspend, so a signal can
+     * never fall between a check and a wait. In a namespace the stop signals keep their
+     * default action: one from outside kills pid 1 and so the whole run, while the kernel drops
+     * those the program sends from inside. */
+    struct sigaction sa = {.sa_handler = on_child, .sa_flags = SA_NOCLDSTOP};
+    sigaction(SIGCHLD, &sa, NULL);
+    sigset_t blocked, waiting;
+    sigemptyset(&blocked);
+    sigemptyset(&waiting);
+    sigaddset(&blocked, SIGCHLD);
+    sa.sa_handler = namespaced ? SIG_DFL : on_reaper_stop;
+    sa.sa_flags = 0;
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+        sigaction(stop_signals[i], &sa, NULL);
+    if (!namespaced)
+        add_stop_signals(&blocked);
+    sigprocmask(SIG_SETMASK, &blocked, NULL);
     if (!namespaced) {
-        struct sigaction sa = {.sa_handler = on_parent_death};
-        sigaction(SIGTERM, &sa, NULL); /* no SA_RESTART: waitpid returns EINTR */
-        if (getppid() != racelab)
+        if (getppid() != a->racelab)
             _exit(1);
         prctl(PR_SET_CHILD_SUBREAPER, 1);
     } else {
@@ -165,32 +310,37 @@ static void reaper(const struct rl_spawn *sp, int ev_fd, int namespaced, const c
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
             mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
     }
-    if (pty_slave) {
-        setsid();
-        int s = open(pty_slave, O_RDWR);
-        if (s >= 0) {
-            ioctl(s, TIOCSCTTY, 0);
-            close(s);
-        }
-    }
-    int exec_err[2];
-    if (pipe2(exec_err, O_CLOEXEC) < 0) {
+    int exec_err[2], started[2];
+    if (pipe2(exec_err, O_CLOEXEC) < 0 || pipe2(started, O_CLOEXEC) < 0) {
         send_event(ev_fd, EV_EXEC_FAILED, 0, errno, 0);
         _exit(1);
     }
-    pid_t main_pid = fork();
-    if (main_pid < 0) {
+    pid_t self = getpid();
+    pid_t lead = fork();
+    if (lead < 0) {
         send_event(ev_fd, EV_EXEC_FAILED, 0, errno, 0);
         _exit(1);
     }
-    if (main_pid == 0) {
-        close(exec_err[0]);
+    if (lead == 0) {
         close(ev_fd);
-        start_program(sp, pty_slave, exec_err[1]);
+        close(exec_err[0]);
+        close(started[0]);
+        leader(sp, pty_slave, exec_err[1], started[1], self);
     }
     close(exec_err[1]);
-    int e;
+    close(started[1]);
+    int main_pid = 0, e = 0;
     ssize_t got;
+    do
+        got = read(started[0], &main_pid, sizeof main_pid);
+    while (got < 0 && errno == EINTR);
+    close(started[0]);
+    if (got != (ssize_t)sizeof main_pid || main_pid <= 0) {
+        send_event(ev_fd, EV_EXEC_FAILED, 0, got == (ssize_t)sizeof main_pid ? -main_pid : ECHILD,
+                   0);
+        kill(lead, SIGKILL);
+        _exit(1);
+    }
     do
         got = read(exec_err[0], &e, sizeof e);
     while (got < 0 && errno == EINTR);
@@ -198,29 +348,104 @@ static void reaper(const struct rl_spawn *sp, int ev_fd, int namespaced, const c
     if (got == (ssize_t)sizeof e)
         send_event(ev_fd, EV_EXEC_FAILED, main_pid, e, 0);
     else
-        send_event(ev_fd, EV_STARTED, main_pid, 0, 0);
+        send_event(ev_fd, EV_STARTED, main_pid, lead, 0);
     for (;;) {
+        if (reaper_stop) {
+            int sig = reaper_stop;
+            kill_descendants(getpid());
+            signal(sig, SIG_DFL);
+            sigprocmask(SIG_UNBLOCK, &blocked, NULL);
+            raise(sig);
+            _exit(128 + sig);
+        }
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno == EINTR) {
-                if (parent_died) {
-                    kill_descendants(getpid());
-                    _exit(1);
-                }
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid > 0) {
+            if (pid == lead) {
+                lead = 0; /* killed by the program: the run goes on without it */
                 continue;
             }
-            break;
+            send_event(ev_fd, EV_EXIT, pid, status, pid == main_pid);
+            /* Nothing left but the leader: the run is over. */
+            if (lead > 0 && children_upto_two() == 1) {
+                kill(lead, SIGKILL);
+                while (waitpid(lead, NULL, 0) < 0 && errno == EINTR)
+                    ;
+                lead = 0;
+            }
+            continue;
         }
-        send_event(ev_fd, EV_EXIT, pid, status, pid == main_pid);
+        if (pid < 0 && errno != EINTR)
+            break; /* ECHILD: every process of the run is gone */
+        if (pid == 0)
+            sigsuspend(&waiting);
     }
     send_event(ev_fd, EV_ALL_GONE, 0, 0, 0);
     _exit(0);
 }
 
-static pid_t clone_namespaced(void)
+const char *rl_isolation_name(enum rl_isolation mode)
 {
-    return (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL);
+    switch (mode) {
+    case RL_ISOLATION_PID_NAMESPACE:
+        return "pid-namespace";
+    case RL_ISOLATION_USER_NAMESPACE:
+        return "user-namespace";
+    case RL_ISOLATION_FALLBACK:
+        return "fallback";
+    }
+    return "fallback";
+}
+
+/* racelab's side: the signal it caught, and the reaper its handler kills. */
+static volatile sig_atomic_t caught_signal, live_reaper;
+
+static void on_stop_signal(int sig)
+{
+    caught_signal = sig;
+    if (live_reaper > 0)
+        kill((pid_t)live_reaper, SIGKILL);
+}
+
+int rl_run_catch_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    add_stop_signals(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+        if (sigaction(stop_signals[i], &sa, NULL) < 0)
+            return -1;
+    return 0;
+}
+
+int rl_run_interrupted(void)
+{
+    return caught_signal;
+}
+
+void rl_run_reraise(void)
+{
+    int sig = caught_signal;
+    if (!sig)
+        return;
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+}
+
+/* The reaper, as pid 1 of new PID and mount namespaces (and a user namespace for the user
+ * mode), or as a plain child; -1 with errno. */
+static pid_t spawn_reaper(enum rl_isolation mode)
+{
+    long flags = CLONE_NEWPID | CLONE_NEWNS | SIGCHLD;
+    if (mode == RL_ISOLATION_FALLBACK)
+        return fork();
+    if (mode == RL_ISOLATION_USER_NAMESPACE)
+        flags |= CLONE_NEWUSER;
+    return (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 }
 
 int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t errsize)
@@ -238,46 +463,72 @@ int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t 
             return -1;
         }
     }
-    int ev[2];
-    if (pipe2(ev, O_CLOEXEC) < 0) {
-        snprintf(err, errsize, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    pid_t racelab = getpid();
-    fflush(NULL);
-    pid_t child = -1;
-    if (!sp->no_namespace) {
-        child = clone_namespaced();
-        r->namespaced = child >= 0;
-    }
-    if (child < 0)
-        child = fork();
-    if (child < 0) {
-        snprintf(err, errsize, "fork: %s", strerror(errno));
-        close(ev[0]);
-        close(ev[1]);
-        return -1;
-    }
-    if (child == 0) {
-        close(ev[0]);
-        reaper(sp, ev[1], r->namespaced, pty_slave[0] ? pty_slave : NULL, racelab);
-    }
-    close(ev[1]);
-    r->reaper = child;
-    r->events_fd = ev[0];
-    r->started = rl_now();
-
+    struct reaper_args a = {RL_ISOLATION_PID_NAMESPACE, getpid(), geteuid(), getegid()};
+    if (sp->no_namespace)
+        a.mode = RL_ISOLATION_FALLBACK;
     struct event e;
-    ssize_t got;
-    do
-        got = read(r->events_fd, &e, sizeof e);
-    while (got < 0 && errno == EINTR);
-    if (got != (ssize_t)sizeof e || e.type == EV_EXEC_FAILED) {
-        snprintf(err, errsize, "cannot run %s: %s", sp->argv[0],
-                 got == (ssize_t)sizeof e ? strerror(e.status) : "the reaper died");
-        rl_run_kill(r);
-        return -1;
+    for (;;) {
+        int ev[2];
+        if (pipe2(ev, O_CLOEXEC) < 0) {
+            snprintf(err, errsize, "pipe: %s", strerror(errno));
+            return -1;
+        }
+        fflush(NULL);
+        /* The stop signals wait until racelab's handler knows which reaper to kill. */
+        sigset_t stops, saved;
+        sigemptyset(&stops);
+        add_stop_signals(&stops);
+        sigprocmask(SIG_BLOCK, &stops, &saved);
+        pid_t child = spawn_reaper(a.mode);
+        if (child == 0) {
+            close(ev[0]);
+            reaper(sp, ev[1], &a, pty_slave[0] ? pty_slave : NULL);
+        }
+        int spawn_errno = errno;
+        if (child > 0)
+            live_reaper = child;
+        if (child > 0 && caught_signal)
+            kill(child, SIGKILL); /* racelab was asked to stop before this run began */
+        sigprocmask(SIG_SETMASK, &saved, NULL);
+        close(ev[1]);
+        if (child < 0) {
+            close(ev[0]);
+            if (a.mode != RL_ISOLATION_FALLBACK) {
+                a.mode++; /* the kernel refused that namespace: try the next mode */
+                continue;
+            }
+            snprintf(err, errsize, "fork: %s", strerror(spawn_errno));
+            return -1;
+        }
+        r->reaper = child;
+        r->events_fd = ev[0];
+        r->isolation = a.mode;
+        r->namespaced = a.mode != RL_ISOLATION_FALLBACK;
+        r->started = rl_now();
+        ssize_t got;
+        do
+            got = read(r->events_fd, &e, sizeof e);
+        while (got < 0 && errno == EINTR);
+        if (got == (ssize_t)sizeof e && e.type == EV_NO_NAMESPACE) {
+            /* The user namespace could not be set up: the fallback. */
+            live_reaper = 0;
+            while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+                ;
+            close(r->events_fd);
+            r->events_fd = -1;
+            r->reaper = 0;
+            a.mode = RL_ISOLATION_FALLBACK;
+            continue;
+        }
+        if (got != (ssize_t)sizeof e || e.type == EV_EXEC_FAILED) {
+            snprintf(err, errsize, "cannot run %s: %s", sp->argv[0],
+                     got == (ssize_t)sizeof e ? strerror(e.status) : "the reaper died");
+            rl_run_kill(r);
+            return -1;
+        }
+        break;
     }
+    r->leader = rl_run_outer_pid(r, e.status);
     r->main_local_pid = e.pid;
     r->main_pid = rl_run_outer_pid(r, e.pid);
     return 0;
@@ -318,9 +569,12 @@ static void drain(struct rl_run *r)
         }
         if (got < 0 && errno == EINTR)
             continue;
+        /* The reaper died before it could tell, and not by racelab's hand: no result. */
+        if (!r->all_done && !r->killing)
+            r->reaper_lost = 1;
         r->all_done = 1;
         if (!r->main_done && r->main_pid)
-            r->main_done = 1; /* the reaper died before it could tell */
+            r->main_done = 1;
         return;
     }
 }
@@ -357,7 +611,14 @@ int rl_run_pids(struct rl_run *r, pid_t *out, int max)
 {
     if (!r->reaper || r->all_done)
         return 0;
-    return descendants(r->reaper, out, max);
+    /* The session's leader is racelab's, not the program's: one slot more, then left out. */
+    pid_t all[RL_RUN_MAX_PIDS + 1];
+    int n = descendants(r->reaper, all, max < RL_RUN_MAX_PIDS ? max + 1 : RL_RUN_MAX_PIDS + 1);
+    int kept = 0;
+    for (int i = 0; i < n && kept < max; i++)
+        if (all[i] != r->leader || !r->leader)
+            out[kept++] = all[i];
+    return kept;
 }
 
 pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid)
@@ -413,13 +674,31 @@ void rl_run_stop(struct rl_run *r, pid_t program_pid)
 void rl_run_kill(struct rl_run *r)
 {
     if (r->reaper > 0) {
+        /* A reaper already dead, its news unread, and no word that the run was over. */
+        int status = 0, reaped = 0;
+        if (!r->all_done && waitpid(r->reaper, &status, WNOHANG) == r->reaper) {
+            reaped = 1;
+            live_reaper = 0;
+            r->reaper_status = status;
+            struct pollfd p = {r->events_fd, POLLIN, 0};
+            while (r->events_fd >= 0 && !r->all_done && poll(&p, 1, 0) > 0)
+                drain(r); /* ends in reaper_lost unless it said all was gone */
+            r->reaper_lost |= !r->all_done;
+            r->all_done = 1;
+        }
+        r->killing = 1;
         r->sent_signal = 1;
         if (!r->namespaced)
             kill_descendants(r->reaper);
         /* In a namespace, the reaper's death takes every process of it along. */
-        kill(r->reaper, SIGKILL);
-        while (waitpid(r->reaper, NULL, 0) < 0 && errno == EINTR)
-            ;
+        if (!reaped) {
+            kill(r->reaper, SIGKILL);
+            live_reaper = 0;
+            while (waitpid(r->reaper, &status, 0) < 0 && errno == EINTR)
+                ;
+        }
+        if (r->reaper_lost && !r->reaper_status)
+            r->reaper_status = status;
         if (r->events_fd >= 0) {
             struct pollfd p = {r->events_fd, POLLIN, 0};
             while (poll(&p, 1, 0) > 0 && !r->all_done)

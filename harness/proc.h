@@ -1,13 +1,20 @@
 /* Running a program: a fresh process tree under a reaper of our own, a deadline, and nothing
  * left behind. Knows nothing of tools; where the threads wait is hang.h's.
  *
- * Every run gets a "reaper": a small child of racelab that starts the program and reaps every
- * process of the run. Where the kernel allows it (root), the reaper is pid 1 of a new PID
- * namespace, with a /proc of its own, and dies with racelab (PR_SET_PDEATHSIG): when it dies,
- * the kernel kills every process of the namespace, so a run cannot outlive racelab even when
- * racelab is killed with SIGKILL. Elsewhere it is a child subreaper that kills the run's
- * processes itself when racelab dies (a weaker fallback: a SIGKILL of the reaper itself
- * leaves them behind). */
+ * Every run gets a "reaper": a small child of racelab that reaps every process of the run.
+ * Where the kernel allows it, the reaper is pid 1 of a new PID namespace, with a /proc of its
+ * own, and dies with racelab (PR_SET_PDEATHSIG): when it dies, the kernel kills every process
+ * of the namespace, so a run cannot outlive racelab even when racelab is killed with SIGKILL.
+ * As root that namespace is made directly; without root, inside a new user namespace that
+ * maps only the caller's own uid and gid. Where the kernel refuses both, the reaper is a child
+ * subreaper that kills the run's processes itself when racelab dies (a weaker fallback: a
+ * SIGKILL of the reaper itself leaves them behind, for racelab to kill).
+ *
+ * The program runs in a session and process group of its own, led by a third small process
+ * (the "leader": neither the reaper nor the program, it ignores every signal it can and holds
+ * the pseudo-terminal when there is one). The program is the reaper's child all the same
+ * (CLONE_PARENT), so the reaper sees its exit status; its kill(0, ...) reaches neither racelab
+ * nor the reaper. A reaper that dies before the run ends leaves no result: reaper_lost. */
 #ifndef RACELAB_PROC_H
 #define RACELAB_PROC_H
 
@@ -30,6 +37,16 @@ struct rl_spawn {
     int no_namespace; /* never use a PID namespace (for tests of the fallback) */
 };
 
+/* How a run was isolated: a PID namespace made as root, one inside a user namespace made
+ * without root, or the fallback of a child subreaper. */
+enum rl_isolation {
+    RL_ISOLATION_PID_NAMESPACE,
+    RL_ISOLATION_USER_NAMESPACE,
+    RL_ISOLATION_FALLBACK
+};
+/* "pid-namespace", "user-namespace", "fallback" (the JSON's isolation member). */
+const char *rl_isolation_name(enum rl_isolation mode);
+
 /* The descriptor number a kept descriptor (the daemon checker's canary) has in the program. */
 #define RL_KEEP_FD 7
 
@@ -41,9 +58,14 @@ struct rl_run {
     pid_t main_pid;       /* the program's first process, as racelab sees it (0: gone) */
     pid_t main_local_pid; /* the same, as the reaper sees it */
     int events_fd;        /* the reaper's reports */
-    int namespaced;
-    int pty_master; /* -1 without use_pty */
-    double started; /* monotonic seconds */
+    int namespaced;       /* the reaper is pid 1 of a PID namespace */
+    enum rl_isolation isolation;
+    pid_t leader;      /* the program's session leader, racelab's view (0: gone) */
+    int killing;       /* rl_run_kill has begun */
+    int reaper_lost;   /* the reaper died before the run ended: no result */
+    int reaper_status; /* its wait status then */
+    int pty_master;    /* -1 without use_pty */
+    double started;    /* monotonic seconds */
     double main_ended;
     int main_done, main_status;
     int all_done;
@@ -72,5 +94,14 @@ int rl_run_pids(struct rl_run *r, pid_t *out, int max);
 pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid);
 /* Kills every process of the run and reaps them all. Safe to call more than once. */
 void rl_run_kill(struct rl_run *r);
+
+/* racelab's own SIGINT, SIGHUP, SIGQUIT and SIGTERM: the handler notes the signal and kills
+ * the current run's reaper (so the run ends, and rl_run_wait returns, at once); the caller
+ * then cleans up and calls rl_run_reraise(). Returns 0, or -1 if sigaction failed. */
+int rl_run_catch_signals(void);
+/* The signal caught so far, or 0. */
+int rl_run_interrupted(void);
+/* Dies of the caught signal (its default action restored); returns only if there was none. */
+void rl_run_reraise(void);
 
 #endif

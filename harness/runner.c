@@ -161,8 +161,19 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         rl_strv_addf(&program, "%s/daemon.log", res->dir);
         rl_strv_addf(&program, "%d", RL_DAEMON_INTERVAL_MS);
     }
+    /* A TMPDIR of the run's own for the program and the tools, inside the run's folder (mode
+     * 0700, like the folder): Valgrind names its temporary files from its pid, the same on
+     * every run in a namespace, and in a shared TMPDIR another user could make them first. */
+    char tmpdir[sizeof res->dir + 8];
+    rl_fmt(tmpdir, sizeof tmpdir, "%s/tmp", res->dir); /* sized so: cannot be cut */
+    if (mkdir(tmpdir, 0700) < 0) {
+        snprintf(err, errsize, "cannot make %s: %s", tmpdir, strerror(errno));
+        goto out;
+    }
     for (char **e = environ; *e; e++)
-        rl_strv_addf(&env, "%s", *e);
+        if (strncmp(*e, "TMPDIR=", 7) != 0)
+            rl_strv_addf(&env, "%s", *e);
+    rl_strv_addf(&env, "TMPDIR=%s", tmpdir);
     struct rl_tool_run tr = {res->dir, program.v, job->c ? job->c->path : NULL, 0};
     /* Sized from the directory's buffer, so these cannot be cut. */
     char out_path[sizeof res->dir + 16], err_path[sizeof res->dir + 16];
@@ -211,8 +222,23 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     tr.killed = !run.all_done;
     rl_run_kill(&run);
     res->seconds = rl_now() - start;
+    res->isolation = rl_isolation_name(run.isolation);
+    if (rl_run_interrupted()) { /* racelab was asked to stop: no verdict */
+        snprintf(err, errsize, "stopped by signal %d (%s)", rl_run_interrupted(),
+                 strsignal(rl_run_interrupted()));
+        goto out;
+    }
 
-    if (run.main_done) {
+    /* The reaper reports every exit: once it is gone, nothing the run did can be known. */
+    if (run.reaper_lost) {
+        int st = run.reaper_status;
+        rl_tool_failure(&res->reports,
+                        "racelab's reaper died before the run ended (%s %d): the run has no "
+                        "result",
+                        WIFSIGNALED(st) ? "killed by signal" : "exit status",
+                        WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    }
+    if (run.main_done && !run.reaper_lost) {
         if (WIFEXITED(run.main_status)) {
             res->exit_code = WEXITSTATUS(run.main_status);
             if (res->exit_code != 0)

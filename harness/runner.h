@@ -21,13 +21,14 @@ struct rl_job {
 
 struct rl_result {
     struct rl_reports reports;
-    rl_kindset harness;  /* deadlock, timeout, crash, assertion */
-    double seconds;      /* wall time of the run */
-    double hang_seconds; /* time to the deadlock/timeout verdict, when there was one */
-    int exit_code;       /* the program's first process: exit status, or -1 */
-    int term_signal;     /* or the signal that ended it, or 0 */
-    char waits[4096];    /* where each thread waited, at a hang */
-    char dir[4096];      /* the run's temporary directory (gone unless kept) */
+    rl_kindset harness;    /* deadlock, timeout, crash, assertion */
+    double seconds;        /* wall time of the run */
+    double hang_seconds;   /* time to the deadlock/timeout verdict, when there was one */
+    int exit_code;         /* the program's first process: exit status, or -1 */
+    int term_signal;       /* or the signal that ended it, or 0 */
+    char waits[4096];      /* where each thread waited, at a hang */
+    char dir[4096];        /* the run's temporary directory (gone unless kept) */
+    const char *isolation; /* how the run was isolated: rl_isolation_name() */
     char stderr_tail[2048];
 };
 
