@@ -20,8 +20,6 @@
 #include <gnu/libc-version.h>
 #endif
 
-static const char *const concepts[] = {"thread", "race", "mutex", "condvar", "deadlock", "daemon"};
-
 /* One header key as read, before it is checked. */
 struct raw_value {
     int line;
@@ -30,6 +28,7 @@ struct raw_value {
 
 enum { K_CONCEPT, K_VARIANT, K_TWIN, K_TITLE, K_LESSON, K_TIMEOUT, K_EXPECT, K_COUNT };
 static const char *const key_names[] = {"concept", "variant", "twin", "title", "lesson", "timeout"};
+_Static_assert(sizeof key_names / sizeof key_names[0] == K_EXPECT, "one name per plain key");
 
 struct parse {
     const char *path;
@@ -91,8 +90,9 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
         trim(tool);
         int t = rl_tool_from_name(tool);
         if (t < 0) {
-            *bad = fail(p, line, "unknown tool '%s' in '%s' (tools: tsan, helgrind, drd, daemon)",
-                        tool, key);
+            char tools[256];
+            rl_tool_list(tools, sizeof tools);
+            *bad = fail(p, line, "unknown tool '%s' in '%s' (tools: %s)", tool, key, tools);
             return NULL;
         }
         if (!paren)
@@ -114,10 +114,10 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
         p->nqualified++;
         return &p->qualified[i];
     }
-    *bad = fail(p, line,
-                "unknown key '%s' (keys: concept, variant, twin, title, lesson, timeout, "
-                "expect <tool>)",
-                key);
+    char keys[256] = "";
+    for (size_t k = 0; k < sizeof key_names / sizeof key_names[0]; k++)
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s, ", key_names[k]);
+    *bad = fail(p, line, "unknown key '%s' (keys: %sexpect <tool>)", key, keys);
     return NULL;
 }
 
@@ -377,14 +377,11 @@ int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case
             return fail(&p, 1, "header lacks required key '%s'", key_names[required[r]]);
 
     struct raw_value *v = &p.keys[K_CONCEPT];
-    int known = 0;
-    for (size_t i = 0; i < sizeof concepts / sizeof concepts[0]; i++)
-        known |= strcmp(v->text, concepts[i]) == 0;
-    if (!known)
-        return fail(
-            &p, v->line,
-            "unknown concept '%s' (concepts: thread, race, mutex, condvar, deadlock, daemon)",
-            v->text);
+    if (rl_concept_from_name(v->text) < 0) {
+        char concepts[256];
+        rl_concept_list(concepts, sizeof concepts);
+        return fail(&p, v->line, "unknown concept '%s' (concepts: %s)", v->text, concepts);
+    }
     if (strcmp(v->text, folder) != 0)
         return fail(&p, v->line, "concept '%s' does not match the case's folder '%s'", v->text,
                     folder);

@@ -12,6 +12,7 @@ enum rl_placement {
     RL_PLACE_MARKED,    /* it cites a marked line of its kind */
     RL_PLACE_UNLOCATED, /* it cites no line of the case file: accepted, shown as such */
     RL_PLACE_WRONG,     /* it cites case lines, none of them marked for its kind: a failure */
+    RL_PLACE_COUNT
 };
 
 struct rl_verdict {
