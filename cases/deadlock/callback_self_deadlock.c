@@ -11,8 +11,10 @@
  * timeout: 5
  * expect tsan: deadlock -- TSan reports a double lock only when the second lock
  *   succeeds, and this one never does.
- * expect helgrind: deadlock -- Helgrind says nothing before the thread blocks
- *   on a lock it already holds.
+ * expect helgrind: deadlock -- bus_lock is statically initialised, so Helgrind
+ *   never saw a pthread_mutex_init that tells it the mutex is not recursive, and
+ *   says nothing before the thread blocks on it (relock_default_hangs calls
+ *   pthread_mutex_init, and Helgrind reports the relock there).
  * expect drd: double-lock, deadlock
  */
 #include <pthread.h>
@@ -22,6 +24,7 @@
 
 typedef void (*listener_fn)(int event);
 
+/* Statically initialised: Helgrind cannot tell that it is not recursive. */
 static pthread_mutex_t bus_lock = PTHREAD_MUTEX_INITIALIZER;
 static listener_fn listeners[MAX_LISTENERS]; /* guarded by bus_lock */
 static int n_listeners;                       /* guarded by bus_lock */
@@ -35,7 +38,7 @@ static void bus_subscribe(listener_fn fn)
 
 static int bus_listener_count(void)
 {
-    pthread_mutex_lock(&bus_lock); /* racelab: double-lock */
+    pthread_mutex_lock(&bus_lock); /* racelab: double-lock -- publish() already holds it */
     int n = n_listeners;
     pthread_mutex_unlock(&bus_lock);
     return n;
@@ -44,7 +47,7 @@ static int bus_listener_count(void)
 static void publish(int event)
 {
     pthread_mutex_lock(&bus_lock);
-    /* Bug: the listeners run while bus_lock is held. */
+    /* The bug: the listeners run while bus_lock is held. */
     for (int i = 0; i < n_listeners; i++)
         listeners[i](event);
     pthread_mutex_unlock(&bus_lock);

@@ -5,9 +5,13 @@
  * title: Two threads each wait with pthread_join for the other to finish
  * lesson: The producer joins the consumer before reporting, and the consumer
  *   joins the producer. Each waits for a thread that is itself waiting, so
- *   both block forever; glibc returns EDEADLK only for a thread joining
- *   itself, not for this cycle. Decide which thread outlives the other and
- *   join in that direction only.
+ *   both block forever. POSIX lists EDEADLK for pthread_join only as a "may
+ *   fail": an implementation may notice a join cycle, but need not. glibc
+ *   2.36 tries to and never does (its compare-exchange on the joinid has the
+ *   expected and the desired values swapped), so here both joins hang. Check
+ *   the result of every join (this program exits 1 on an error), but do not
+ *   rely on the check: decide which thread outlives the other and join in
+ *   that direction only.
  * timeout: 5
  * expect tsan: deadlock -- TSan does not look for cycles of joins, so only
  *   the hang shows it.
@@ -20,17 +24,29 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static pthread_t producer, consumer;
 static pthread_barrier_t ids_known; /* both ids are set before anyone joins */
 static sem_t producer_done;
 static int item;
 
+/* A join that fails (EDEADLK, if the C library sees the cycle) ends the program. */
+static void join_or_exit(pthread_t t, const char *who)
+{
+    int err = pthread_join(t, NULL);
+    if (err != 0) {
+        fprintf(stderr, "%s: pthread_join: %s\n", who, strerror(err));
+        exit(1);
+    }
+}
+
 static void *produce(void *arg)
 {
     (void)arg;
     pthread_barrier_wait(&ids_known);
-    pthread_join(consumer, NULL); /* waits for the consumer... */
+    join_or_exit(consumer, "producer"); /* waits for the consumer... */
     sem_post(&producer_done);
     return NULL;
 }
@@ -40,8 +56,8 @@ static void *consume(void *arg)
     (void)arg;
     pthread_barrier_wait(&ids_known);
     item = 1;
-    /* Bug: ...which waits for the producer. */
-    pthread_join(producer, NULL);
+    /* The bug: ...which waits for the producer. */
+    join_or_exit(producer, "consumer");
     return NULL;
 }
 
@@ -55,7 +71,7 @@ int main(void)
     /* main does not join the producer before it reports: a thread may have
      * only one joiner, and here the consumer already is one. */
     sem_wait(&producer_done);
-    pthread_join(producer, NULL);
+    join_or_exit(producer, "main");
     printf("item %d\n", item);
     return 0;
 }
