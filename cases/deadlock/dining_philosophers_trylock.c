@@ -7,6 +7,12 @@
  *   (pthread_mutex_trylock). If it is busy, the philosopher puts the left fork
  *   down and starts again, so nobody waits while holding a fork and the cycle
  *   of waits cannot form, even when all five grab their left fork at once.
+ *   That trades deadlock for two other hazards: if all five put down and pick
+ *   up their forks in step, all fail again, for ever, though nobody blocks (a
+ *   livelock); and a philosopher whose neighbours keep eating may never get
+ *   both forks (starvation). Each one therefore waits a random, growing pause
+ *   before trying again, which breaks the symmetry; only a fork order
+ *   (dining_philosophers_ordered) or a waiter rules both out for certain.
  * timeout: 10
  * expect tsan: clean
  * expect helgrind: lock-order -- False positive: Helgrind puts successful
@@ -16,8 +22,8 @@
  */
 #define _POSIX_C_SOURCE 200809L /* pthread_barrier_t */
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
+#include <time.h>
 
 #define N 5
 #define MEALS 3
@@ -33,20 +39,25 @@ static void *philosopher(void *arg)
     int id = (int)(long)arg;
     int left = id, right = (id + 1) % N;
     int first_attempt = 1;
+    unsigned seed = 7u * (unsigned)id + 3u; /* each philosopher its own random sequence */
 
     for (int meal = 0; meal < MEALS; meal++) {
-        for (;;) {
+        for (int failures = 0;; failures++) {
             pthread_mutex_lock(&fork_lock[left]);
             if (first_attempt) {
                 first_attempt = 0;
                 pthread_barrier_wait(&all_hold_left);
             }
             /* Never blocks: returns EBUSY if the neighbour holds the fork. */
-            if (pthread_mutex_trylock(&fork_lock[right]) == 0) /* racelab: lock-order */
+            if (pthread_mutex_trylock(&fork_lock[right]) == 0) /* racelab: lock-order -- a trylock never waits */
                 break; /* got both forks */
-            /* The fix: never wait while holding a fork. */
+            /* The fix: never wait while holding a fork... */
             pthread_mutex_unlock(&fork_lock[left]);
-            sched_yield();
+            /* ...and retry after a random pause of up to 2^failures x 10 us. */
+            seed = seed * 1103515245u + 12345u;
+            unsigned long most_ns = 10000ul << (failures < 6 ? failures : 6);
+            struct timespec pause = {0, (long)((seed >> 8) % most_ns)};
+            nanosleep(&pause, NULL);
         }
         fork_uses[left]++;
         fork_uses[right]++;
