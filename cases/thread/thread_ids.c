@@ -1,6 +1,7 @@
 /* racelab-case
  * concept: thread
  * variant: correct
+ * twin: thread_ids_from_creator
  * title: Thread ids compared with pthread_self and pthread_equal
  * lesson: pthread_t is opaque (it may be a struct), so compare ids with
  *   pthread_equal, never with ==. A thread learns its own id from
