@@ -1,64 +1,32 @@
 /* racelab-case
  * concept: condvar
  * variant: broken
- * twin: flag_set_under_mutex
+ * twin: no_lost_wakeup
  * title: A flag set and signalled without the mutex is missed and the waiter hangs
  * lesson: The waiter checks `ready` under the mutex and then waits. main sets
  *   `ready` and signals without taking the mutex, so both can fall between the
  *   waiter's check and its wait: the signal finds no waiter and is lost, and
- *   the waiter sleeps forever. The flag is raced too. Set the flag and signal
- *   while holding the mutex the waiter checks it under.
+ *   the waiter sleeps forever. The flag is raced too. Change the flag while
+ *   holding the mutex the waiter checks it under; the signal itself may come
+ *   before or after the unlock (signal_after_unlock). The pause that makes
+ *   the bad timing certain ends with a pipe write that the waiter reads,
+ *   which TSan counts as synchronisation: it orders main's write before what
+ *   the waiter does next, but not before its check, which is the race shown.
  * timeout: 5
  * expect tsan: data-race, deadlock
  * expect helgrind: data-race, deadlock
  * expect drd: data-race, deadlock
  */
-#define _GNU_SOURCE
-#include <dirent.h>
+#include "../scaffold.h" /* pause_here(), wait_until_paused(), end_pause() */
 #include <pthread.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static int ready;   /* meant to be guarded by lock */
 
-/* Scaffolding that makes the bad timing certain. The waiter pauses between
- * its check and its wait, as if preempted there, by blocking in read() on a
- * pipe; main waits until /proc shows a thread blocked in that read. Reading
- * /proc is no synchronisation to any tool, so it orders no memory access. */
-static int pause_pipe[2];
-
-static void pause_here(void)
-{
-    char c;
-    if (read(pause_pipe[0], &c, 1) != 1)
-        perror("read");
-}
-
-static int someone_paused(void)
-{
-    char want[32], path[300], line[256];
-    snprintf(want, sizeof want, "%d 0x%x ", SYS_read, (unsigned)pause_pipe[0]);
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *e;
-    int found = 0;
-    while (d && !found && (e = readdir(d)) != NULL) {
-        snprintf(path, sizeof path, "/proc/self/task/%s/syscall", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (f && fgets(line, sizeof line, f) && strncmp(line, want, strlen(want)) == 0)
-            found = 1;
-        if (f)
-            fclose(f);
-    }
-    if (d)
-        closedir(d);
-    return found;
-}
-
+/* The waiter pauses between its check and its wait, as if preempted there,
+ * and main waits until /proc shows it paused (../scaffold.h). */
 static void *waiter(void *arg)
 {
     (void)arg;
@@ -75,16 +43,14 @@ static void *waiter(void *arg)
 int main(void)
 {
     pthread_t t;
-    if (pipe(pause_pipe) != 0)
+    if (pause_init() != 0)
         return 2;
     pthread_create(&t, NULL, waiter, NULL);
-    const struct timespec ms = {0, 1000000};
-    while (!someone_paused())
-        nanosleep(&ms, NULL);
+    wait_until_paused(); /* the waiter has checked `ready` and stopped before its wait */
 
-    ready = 1;                      /* racelab: data-race */ /* BUG: no mutex */
+    ready = 1;                      /* racelab: data-race -- no mutex */
     pthread_cond_signal(&cond);     /* nobody is waiting yet: lost */
-    if (write(pause_pipe[1], "x", 1) != 1)   /* let the waiter go on */
+    if (end_pause() != 0)           /* let the waiter go on */
         return 2;
 
     pthread_join(t, NULL);          /* never returns */

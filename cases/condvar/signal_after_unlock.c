@@ -14,42 +14,13 @@
  * expect drd: cond-misuse -- false positive: DRD flags any signal sent without
  *   the waiter's mutex as "probably a race condition".
  */
-#define _GNU_SOURCE
-#include <dirent.h>
+#include "../scaffold.h" /* wait_until_someone_sleeps_on() */
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <sys/syscall.h>
-#include <time.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static int ready;   /* guarded by lock */
-
-/* Scaffolding, as in signal_flag_without_mutex: main waits until /proc shows a thread asleep in the futex
- * inside `cond`, i.e. inside pthread_cond_wait. Reading /proc is no
- * synchronisation to any tool, so it orders no memory access. */
-static int someone_waits_on(const void *obj, size_t size)
-{
-    char path[300];
-    long nr;
-    unsigned long arg0;
-    int found = 0;
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *e;
-    while (d && !found && (e = readdir(d)) != NULL) {
-        snprintf(path, sizeof path, "/proc/self/task/%s/syscall", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (f && fscanf(f, "%ld %lx", &nr, &arg0) == 2 && nr == SYS_futex &&
-            arg0 >= (uintptr_t)obj && arg0 < (uintptr_t)obj + size)
-            found = 1;
-        if (f)
-            fclose(f);
-    }
-    if (d)
-        closedir(d);
-    return found;
-}
 
 static void *waiter(void *arg)
 {
@@ -66,14 +37,12 @@ int main(void)
 {
     pthread_t t;
     pthread_create(&t, NULL, waiter, NULL);
-    const struct timespec ms = {0, 1000000};
-    while (!someone_waits_on(&cond, sizeof cond))
-        nanosleep(&ms, NULL);
+    wait_until_someone_sleeps_on(&cond, sizeof cond); /* the waiter is inside its wait */
 
     pthread_mutex_lock(&lock);
     ready = 1;                      /* the flag: under the mutex */
     pthread_mutex_unlock(&lock);
-    pthread_cond_signal(&cond);     /* racelab: cond-misuse */ /* after unlocking: fine */
+    pthread_cond_signal(&cond);     /* racelab: cond-misuse -- after unlocking: fine */
 
     pthread_join(t, NULL);
     return 0;

@@ -13,12 +13,9 @@
  * expect helgrind: data-race
  * expect drd: data-race
  */
-#define _GNU_SOURCE /* syscall(SYS_gettid) */
+#include "../scaffold.h" /* scaffold_tid(), wait_until_thread_gone() */
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #define N 1000
 
@@ -32,7 +29,7 @@ static void *sum_numbers(void *arg)
     (void)arg;
     /* Say who we are, so that main can watch for our end. */
     pthread_mutex_lock(&lock);
-    worker_tid = (pid_t)syscall(SYS_gettid);
+    worker_tid = scaffold_tid();
     pthread_cond_signal(&started_cond);
     pthread_mutex_unlock(&lock);
 
@@ -62,10 +59,7 @@ int main(void)
     /* "Wait for the thread to finish": poll until its kernel task is gone.
      * The thread has certainly stored sum by then, but no tool (and no
      * memory model) sees an ordering here. */
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d", (int)tid);
-    while (access(path, F_OK) == 0)
-        sched_yield();
+    wait_until_thread_gone(tid);
 
     printf("sum = %ld\n", sum); /* racelab: data-race */
     return 0;

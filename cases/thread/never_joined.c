@@ -11,12 +11,9 @@
  * expect helgrind: clean -- Helgrind does not check for threads left unjoined.
  * expect drd: clean -- DRD does not check for threads left unjoined.
  */
-#define _GNU_SOURCE /* syscall(SYS_gettid) */
+#include "../scaffold.h" /* scaffold_tid(), wait_until_thread_gone() */
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #define N 1000
 
@@ -34,7 +31,7 @@ static void *sum_numbers(void *arg)
         s += i;
     pthread_mutex_lock(&lock);
     sum = s;
-    worker_tid = (pid_t)syscall(SYS_gettid);
+    worker_tid = scaffold_tid();
     done = 1;
     pthread_cond_signal(&done_cond);
     pthread_mutex_unlock(&lock);
@@ -57,9 +54,6 @@ int main(void)
     /* Not part of the bug: TSan reports a leak only for a thread that has
      * already ended when the process exits, so wait until the kernel task is
      * gone to make the report certain. The bug is the missing pthread_join. */
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%d", (int)tid);
-    while (access(path, F_OK) == 0)
-        sched_yield();
+    wait_until_thread_gone(tid);
     return 0;
 }
