@@ -5,10 +5,14 @@
  * title: Two threads increment a shared C11 atomic counter
  * lesson: atomic_fetch_add performs the load, the add and the store as one
  *   indivisible read-modify-write, so no update is lost and no lock is needed.
- *   Every detector understands it (a lock-prefixed instruction on x86).
+ *   The three tools are clean for different reasons. TSan models C11 atomics.
+ *   Helgrind and DRD do not: they treat a lock-prefixed read-modify-write on
+ *   x86 as a plain read, and two reads never conflict. So for them atomics
+ *   never race, but they order nothing either: rmw_publish, its correct twin,
+ *   publishes data through the same kind of instruction and both report it.
  * expect tsan: clean
- * expect helgrind: clean
- * expect drd: clean
+ * expect helgrind: clean -- Helgrind sees each atomic increment as a plain read, and reads never conflict.
+ * expect drd: clean -- DRD sees each atomic increment as a plain read, and reads never conflict.
  */
 #include <pthread.h>
 #include <stdatomic.h>
