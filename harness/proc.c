@@ -59,16 +59,18 @@ static pid_t parent_of(pid_t pid)
     return st.state == 'Z' || st.state == 'X' ? -2 : st.ppid;
 }
 
-/* Every live descendant of root, in the /proc that this process sees. */
-static int descendants(pid_t root, pid_t *out, int max)
+/* Every live descendant of root, in the /proc that this process sees, however many: an array
+ * in *out (owned by the caller; NULL when none). Returns their number. */
+static int descendants_all(pid_t root, pid_t **out)
 {
-    static pid_t pids[65536], parents[65536];
-    int n = 0;
+    pid_t *pids = NULL, *parents = NULL;
+    size_t n = 0, cap = 0;
+    *out = NULL;
     DIR *d = opendir("/proc");
     if (!d)
         return 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < 65536) {
+    while ((e = readdir(d))) {
         char *end;
         long pid = strtol(e->d_name, &end, 10);
         if (*end || pid <= 0)
@@ -76,19 +78,51 @@ static int descendants(pid_t root, pid_t *out, int max)
         pid_t pp = parent_of((pid_t)pid);
         if (pp < 0)
             continue;
+        if (n == cap) {
+            size_t grown = cap ? cap * 2 : 1024;
+            pid_t *p = realloc(pids, grown * sizeof *p);
+            if (p)
+                pids = p;
+            pid_t *q = p ? realloc(parents, grown * sizeof *q) : NULL;
+            if (!q)
+                break; /* out of memory: what was read so far */
+            parents = q;
+            cap = grown;
+        }
         pids[n] = (pid_t)pid;
         parents[n++] = pp;
     }
     closedir(d);
-    /* Breadth first from root: out[] doubles as the queue. */
-    int found = 0;
-    for (int head = -1; head < found; head++) {
-        pid_t parent = head < 0 ? root : out[head];
-        for (int i = 0; i < n && found < max; i++)
+    /* Breadth first from root: the result doubles as the queue. */
+    pid_t *found = malloc((n ? n : 1) * sizeof *found);
+    int nfound = 0;
+    for (int head = -1; found && head < nfound; head++) {
+        pid_t parent = head < 0 ? root : found[head];
+        for (size_t i = 0; i < n; i++)
             if (parents[i] == parent)
-                out[found++] = pids[i];
+                found[nfound++] = pids[i];
     }
-    return found;
+    free(pids);
+    free(parents);
+    if (!nfound) {
+        free(found);
+        found = NULL;
+    }
+    *out = found;
+    return nfound;
+}
+
+/* The first max of descendants_all(root). */
+static int descendants(pid_t root, pid_t *out, int max)
+{
+    pid_t *all;
+    int n = descendants_all(root, &all);
+    if (n > max)
+        n = max;
+    if (n > 0)
+        memcpy(out, all, (size_t)n * sizeof *out);
+    free(all);
+    return n;
 }
 
 /* The signals a terminal or CI sends to stop a job: racelab and the fallback's reaper catch
@@ -412,9 +446,15 @@ int rl_run_catch_signals(void)
     struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART};
     sigemptyset(&sa.sa_mask);
     add_stop_signals(&sa.sa_mask);
-    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
-        if (sigaction(stop_signals[i], &sa, NULL) < 0)
+    for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++) {
+        /* A signal racelab was started with ignored stays ignored (nohup; a shell's
+         * background job ignores SIGINT and SIGQUIT). */
+        struct sigaction old;
+        if (sigaction(stop_signals[i], NULL, &old) < 0)
             return -1;
+        if (old.sa_handler != SIG_IGN && sigaction(stop_signals[i], &sa, NULL) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -542,6 +582,18 @@ static void handle_event(struct rl_run *r, const struct event *e)
     }
     if (e->type != EV_EXIT)
         return;
+    if (r->nexits == r->exits_cap) {
+        size_t cap = r->exits_cap ? r->exits_cap * 2 : 16;
+        struct rl_exit *grown = realloc(r->exits, cap * sizeof *grown);
+        if (grown) {
+            r->exits = grown;
+            r->exits_cap = cap;
+        }
+    }
+    if (r->nexits < r->exits_cap)
+        r->exits[r->nexits++] = (struct rl_exit){e->pid, e->status, r->sent_signal};
+    else
+        r->exits_lost++;
     if (WIFSIGNALED(e->status) && !r->sent_signal && !r->crashed) {
         r->crashed = 1;
         r->crash_signal = WTERMSIG(e->status);
@@ -579,18 +631,27 @@ static void drain(struct rl_run *r)
     }
 }
 
+_Static_assert(RL_KEEP_FD == RL_HANG_KEEP_FD, "hang.h counts the kept descriptor as outside");
+
 enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
                                 double settle)
 {
     const double sample = 0.05;
+    /* The deadline measures the program, not the machine: it moves by the time the run's
+     * threads spent runnable but without a CPU (their largest run_delay, grown since this
+     * wait began), up to RL_DEADLINE_STRETCH times the wait's own length. */
+    double begun = rl_now();
+    double stretch = (RL_DEADLINE_STRETCH - 1) * (deadline > begun ? deadline - begun : 0);
+    double delay_at_start = -1, starved = 0;
     for (;;) {
         if (r->all_done || (until == RL_UNTIL_MAIN_EXITS && r->main_done))
             return RL_WAIT_DONE;
         double now = rl_now();
-        if (now >= deadline)
+        double end = deadline + (starved < stretch ? starved : stretch);
+        if (now >= end)
             return RL_WAIT_DEADLINE;
-        double left = deadline - now;
-        if (settle > 0 && left > sample)
+        double left = end - now;
+        if (left > sample)
             left = sample;
         struct pollfd p = {r->events_fd, POLLIN, 0};
         int rc = poll(&p, 1, (int)(left * 1000) + 1);
@@ -598,13 +659,31 @@ enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, doub
             drain(r);
             continue;
         }
-        if (settle > 0) {
-            pid_t pids[RL_RUN_MAX_PIDS];
-            int n = rl_run_pids(r, pids, RL_RUN_MAX_PIDS);
-            if (rl_hang_sample(&r->watch, pids, n, rl_now(), settle))
-                return RL_WAIT_HUNG;
-        }
+        pid_t *pids;
+        int n = rl_run_pids_all(r, &pids);
+        double delay = rl_hang_run_delay(pids, n);
+        if (delay_at_start < 0)
+            delay_at_start = delay;
+        if (delay - delay_at_start > starved)
+            starved = delay - delay_at_start;
+        int hung = settle > 0 && rl_hang_sample(&r->watch, pids, n, rl_now(), settle);
+        free(pids);
+        if (hung)
+            return RL_WAIT_HUNG;
     }
+}
+
+int rl_run_pids_all(struct rl_run *r, pid_t **out)
+{
+    *out = NULL;
+    if (!r->reaper || r->all_done)
+        return 0;
+    int n = descendants_all(r->reaper, out), kept = 0;
+    /* The session's leader is racelab's, not the program's. */
+    for (int i = 0; i < n; i++)
+        if ((*out)[i] != r->leader || !r->leader)
+            (*out)[kept++] = (*out)[i];
+    return kept;
 }
 
 int rl_run_pids(struct rl_run *r, pid_t *out, int max)
@@ -717,4 +796,11 @@ void rl_run_kill(struct rl_run *r)
         close(r->pty_master);
     r->events_fd = r->pty_master = -1;
     rl_hang_watch_free(&r->watch);
+}
+
+void rl_run_free(struct rl_run *r)
+{
+    free(r->exits);
+    r->exits = NULL;
+    r->nexits = r->exits_cap = 0;
 }

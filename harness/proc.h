@@ -23,8 +23,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The most processes of one run that racelab follows. */
+/* The most processes of one run that rl_run_pids returns (the hang check reads them all,
+ * through rl_run_pids_all). */
 #define RL_RUN_MAX_PIDS 1024
+
+/* A wait's deadline moves by the run's starvation, up to this many times its length. CMake
+ * reads this line for CTest's TIMEOUT: keep it one number. */
+#define RL_DEADLINE_STRETCH 4
 
 struct rl_spawn {
     char *const *argv;               /* argv[0] is looked up in PATH */
@@ -50,6 +55,14 @@ const char *rl_isolation_name(enum rl_isolation mode);
 /* The descriptor number a kept descriptor (the daemon checker's canary) has in the program. */
 #define RL_KEEP_FD 7
 
+/* A process of the run that ended, as the reaper saw it (pid as the program knows it: the
+ * pid in the tools' log names). */
+struct rl_exit {
+    pid_t pid;
+    int status;       /* wait status */
+    int after_signal; /* racelab had signalled the run by then */
+};
+
 enum rl_wait_until { RL_UNTIL_MAIN_EXITS, RL_UNTIL_ALL_EXIT };
 enum rl_wait_result { RL_WAIT_DONE, RL_WAIT_DEADLINE, RL_WAIT_HUNG };
 
@@ -72,15 +85,20 @@ struct rl_run {
     int sent_signal; /* racelab signalled the run: later signal deaths are not crashes */
     int crashed, crash_signal, crash_pid; /* a process died of a signal nobody sent */
     int exec_errno;                       /* the program could not be started */
-    struct rl_hang_watch watch;           /* hang detection in rl_run_wait */
+    /* Every process that ended, in order (owned; kept by rl_run_kill, freed by
+     * rl_run_free), and how many could not be recorded for want of memory. */
+    struct rl_exit *exits;
+    size_t nexits, exits_cap, exits_lost;
+    struct rl_hang_watch watch; /* hang detection in rl_run_wait */
 };
 
 double rl_now(void);
 /* Starts the program; returns -1 with a message in err. */
 int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t errsize);
-/* Waits for the condition until deadline (rl_now() seconds). With settle > 0, also returns
- * RL_WAIT_HUNG once every thread of the run has sat in an untimed wait, without waking, for
- * settle seconds. */
+/* Waits for the condition until deadline (rl_now() seconds), moved later by the time the
+ * run's threads spent waiting for a CPU meanwhile, up to RL_DEADLINE_STRETCH times the wait's
+ * length. With settle > 0, also returns RL_WAIT_HUNG once every thread of the run has sat, for
+ * settle seconds of the run's own time, in a wait only the run could end (hang.h). */
 enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
                                 double settle);
 /* Sends sig to a process of the run (pid as the program knows it, e.g. from a pidfile). */
@@ -90,6 +108,8 @@ int rl_run_signal(struct rl_run *r, pid_t program_pid, int sig);
 void rl_run_stop(struct rl_run *r, pid_t program_pid);
 /* The live processes of the run (racelab's view of their pids), the reaper excluded. */
 int rl_run_pids(struct rl_run *r, pid_t *out, int max);
+/* All of them, however many: an array in *out for the caller to free (NULL when none). */
+int rl_run_pids_all(struct rl_run *r, pid_t **out);
 /* Maps a pid as the program knows it (inside the namespace) to racelab's view; 0 if none. */
 pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid);
 /* Kills every process of the run and reaps them all. Safe to call more than once. */
@@ -97,11 +117,14 @@ void rl_run_kill(struct rl_run *r);
 
 /* racelab's own SIGINT, SIGHUP, SIGQUIT and SIGTERM: the handler notes the signal and kills
  * the current run's reaper (so the run ends, and rl_run_wait returns, at once); the caller
- * then cleans up and calls rl_run_reraise(). Returns 0, or -1 if sigaction failed. */
+ * then cleans up and calls rl_run_reraise(). A signal ignored at start stays ignored (nohup).
+ * Returns 0, or -1 if sigaction failed. */
 int rl_run_catch_signals(void);
 /* The signal caught so far, or 0. */
 int rl_run_interrupted(void);
 /* Dies of the caught signal (its default action restored); returns only if there was none. */
 void rl_run_reraise(void);
+/* Frees what a killed run still holds (its exits). */
+void rl_run_free(struct rl_run *r);
 
 #endif

@@ -90,19 +90,23 @@ static void gdb_backtraces(pid_t pid, char *buf, size_t size)
     }
 }
 
-/* At a hang: `deadlock` when every thread is blocked, else `timeout`; then where each thread
- * waits: the system call from /proc, and the program's frames from gdb where installed. */
+/* At a hang: `deadlock` when every thread is in a wait only the run could end (hang.h), else
+ * `timeout`; then where each thread waits and who can end it (with, for a timeout, why it is
+ * not a deadlock): the system call from /proc, and the program's frames from gdb where
+ * installed. */
 static void hang(struct rl_run *run, const struct rl_job *job, enum rl_wait_result w,
                  struct rl_result *res, double since)
 {
-    pid_t pids[RL_RUN_MAX_PIDS];
-    int n = rl_run_pids(run, pids, RL_RUN_MAX_PIDS);
+    pid_t *pids;
+    int n = rl_run_pids_all(run, &pids);
     int blocked = w == RL_WAIT_HUNG || rl_threads_all_blocked(pids, n);
     res->harness |= RL_KINDSET(blocked ? RL_KIND_DEADLOCK : RL_KIND_TIMEOUT);
     res->hang_seconds = rl_now() - since;
     rl_threads_describe(pids, n, res->waits, sizeof res->waits);
-    if (!job->backtraces)
+    if (!job->backtraces) {
+        free(pids);
         return;
+    }
     for (int i = 0; i < n && i < 8; i++) {
         size_t used = strlen(res->waits);
         snprintf(res->waits + used, sizeof res->waits - used, "gdb, pid %d:\n", (int)pids[i]);
@@ -111,6 +115,7 @@ static void hang(struct rl_run *run, const struct rl_job *job, enum rl_wait_resu
         if (strlen(res->waits) == before)
             res->waits[used] = '\0'; /* nothing to show */
     }
+    free(pids);
 }
 
 /* The daemon protocol: the original process must return; the daemon then works for a few
@@ -140,6 +145,8 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
 {
     memset(res, 0, sizeof *res);
     res->exit_code = -1;
+    int rc = -1;
+    struct rl_logwatch watch = {.fd = -1};
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";
@@ -174,12 +181,19 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         if (strncmp(*e, "TMPDIR=", 7) != 0)
             rl_strv_addf(&env, "%s", *e);
     rl_strv_addf(&env, "TMPDIR=%s", tmpdir);
-    struct rl_tool_run tr = {res->dir, program.v, job->c ? job->c->path : NULL, 0};
-    /* Sized from the directory's buffer, so these cannot be cut. */
-    char out_path[sizeof res->dir + 16], err_path[sizeof res->dir + 16];
-    rl_fmt(out_path, sizeof out_path, "%s/stdout", res->dir);
-    rl_fmt(err_path, sizeof err_path, "%s/stderr", res->dir);
-    int rc = -1;
+    /* The tools' logs, and the program's stdout and stderr, go to a folder of their own: the
+     * program is not told of it, and it is neither its working directory nor its TMPDIR, so
+     * a program that creates, renames or deletes files there cannot touch its own verdict.
+     * (Sized from the directory's buffer, so these paths cannot be cut.) */
+    char logs[sizeof res->dir + 8], out_path[sizeof res->dir + 16], err_path[sizeof res->dir + 16];
+    rl_fmt(logs, sizeof logs, "%s/logs", res->dir);
+    rl_fmt(out_path, sizeof out_path, "%s/stdout", logs);
+    rl_fmt(err_path, sizeof err_path, "%s/stderr", logs);
+    struct rl_tool_run tr = {logs, program.v, job->c ? job->c->path : NULL, 0, 0, NULL, 0, &watch};
+    if (mkdir(logs, 0700) < 0 || rl_logwatch_start(&watch, logs) < 0) {
+        snprintf(err, errsize, "cannot make and watch %s: %s", logs, strerror(errno));
+        goto out;
+    }
     if (job->tool->command(&tr, &argv, &env) < 0) {
         snprintf(err, errsize, "out of memory");
         goto out;
@@ -224,11 +238,21 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     res->seconds = rl_now() - start;
     res->isolation = rl_isolation_name(run.isolation);
     if (rl_run_interrupted()) { /* racelab was asked to stop: no verdict */
+        rl_run_free(&run);
         snprintf(err, errsize, "stopped by signal %d (%s)", rl_run_interrupted(),
                  strsignal(rl_run_interrupted()));
         goto out;
     }
 
+    tr.main_pid = run.main_local_pid;
+    tr.exits = run.exits;
+    tr.nexits = run.nexits;
+    rl_logwatch_collect(&watch);
+    job->tool->collect(&tr, &res->reports);
+    if (run.exits_lost)
+        rl_tool_failure(&res->reports, "racelab lost track of %zu process exits (out of memory)",
+                        run.exits_lost);
+    rl_run_free(&run);
     /* The reaper reports every exit: once it is gone, nothing the run did can be known. */
     if (run.reaper_lost) {
         int st = run.reaper_status;
@@ -238,10 +262,12 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
                         WIFSIGNALED(st) ? "killed by signal" : "exit status",
                         WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
     }
+    /* A tool that failed owns the exit status: it says nothing about the program. */
+    int tool_failed = rl_tool_failed(&res->reports);
     if (run.main_done && !run.reaper_lost) {
         if (WIFEXITED(run.main_status)) {
             res->exit_code = WEXITSTATUS(run.main_status);
-            if (res->exit_code != 0)
+            if (res->exit_code != 0 && !tool_failed)
                 res->harness |= RL_KINDSET(RL_KIND_ASSERTION);
         } else if (WIFSIGNALED(run.main_status)) {
             res->term_signal = WTERMSIG(run.main_status);
@@ -249,10 +275,10 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     }
     if (run.crashed)
         res->harness |= RL_KINDSET(RL_KIND_CRASH);
-    job->tool->collect(&tr, &res->reports);
     tail_of(err_path, res->stderr_tail, sizeof res->stderr_tail);
     rc = 0;
 out:
+    rl_logwatch_free(&watch);
     rl_strv_free(&program);
     rl_strv_free(&argv);
     rl_strv_free(&env);
