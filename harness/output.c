@@ -3,7 +3,14 @@
 
 #include <string.h>
 
-static const char *const placement_names[] = {"free", "marked", "unlocated", "wrong-line"};
+static const char *const placement_names[] = {
+    [RL_PLACE_FREE] = "free",
+    [RL_PLACE_MARKED] = "marked",
+    [RL_PLACE_UNLOCATED] = "unlocated",
+    [RL_PLACE_WRONG] = "wrong-line",
+};
+_Static_assert(sizeof placement_names / sizeof placement_names[0] == RL_PLACE_COUNT,
+               "one name per placement");
 
 static void lines_of(const struct rl_report *r, char *buf, size_t size)
 {
