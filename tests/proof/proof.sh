@@ -29,6 +29,9 @@ check() {
 # 1. A TSan that never ran the program: its suppressions file cannot be read.
 check tsan-bad-suppressions 1 "ThreadSanitizer did not watch pid" \
   TSAN_OPTIONS=suppressions=/nonexistent.supp -- --tool tsan --expect clean -- "$tsan/racy"
+# ... and a relative one, which TSan resolves against the binary's folder, not the cwd.
+check tsan-relative-suppressions 1 "ThreadSanitizer did not watch pid" \
+  TSAN_OPTIONS=suppressions=racelab-no-such.supp -- --tool tsan --expect clean -- "$tsan/racy"
 # 2. A Valgrind that failed to start is not the program's exit status.
 for tool in helgrind drd; do
   check "$tool-bad-suppressions" 1 "can't open suppressions file" \
