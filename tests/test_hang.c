@@ -92,12 +92,17 @@ static void expect(long nr, void (*block)(void), enum rl_wait_end end, const cha
                  end, w.why, why ? why : "");
 }
 
+/* A pipe whose both ends this process holds, at descriptors past those racelab passes in
+ * (0, 1, 2 and RL_HANG_KEEP_FD), whatever this test inherited. */
 static int pipe_with_writer_here(void)
 {
     int p[2];
-    if (pipe(p) < 0)
+    if (pipe(p) < 0 || fcntl(p[1], F_DUPFD, 20) < 0)
         _exit(111);
-    return p[0];
+    int r = fcntl(p[0], F_DUPFD, 20);
+    close(p[0]);
+    close(p[1]);
+    return r;
 }
 
 static void read_own_pipe(void)
@@ -133,8 +138,9 @@ static void write_full_pipe(void)
 {
     int p[2];
     static char big[1 << 20];
-    if (pipe(p) < 0)
+    if (pipe(p) < 0 || fcntl(p[0], F_DUPFD, 20) < 0) /* the read end past 7, as above */
         _exit(111);
+    close(p[0]);
     (void)!write(p[1], big, sizeof big);
 }
 
