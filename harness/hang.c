@@ -408,7 +408,10 @@ static int fd_mode(pid_t pid, int fd)
 
 /* Who holds the other end of pipe ino: a wait for reading needs a writer (dir 0), one for
  * writing a reader (dir 1). Every process of the machine that racelab may read is looked at;
- * a holder outside the run, or a descriptor racelab passed in, can end the wait. */
+ * a holder outside the run can end the wait. racelab itself is outside the run: a pipe it
+ * was given and passed on counts as outside. It passes no pipe of its own at 0, 1 or 2
+ * (/dev/null, files or a terminal), and the daemon checker's canary has no reader left, so
+ * the descriptor numbers say nothing here: a shell pipeline's ends sit at 0 and 1. */
 static void pipe_end(struct scope *s, unsigned long ino, int dir, struct rl_wait *w)
 {
     for (int i = 0; i < s->nmemo; i++)
@@ -448,12 +451,6 @@ static void pipe_end(struct scope *s, unsigned long ino, int dir, struct rl_wait
                 w->end = RL_END_OUTSIDE;
                 snprintf(w->why, sizeof w->why,
                          "pipe: its %s end is held by pid %ld, outside the run", other, pid);
-                break;
-            }
-            if (fd <= 2 || fd == RL_HANG_KEEP_FD) {
-                w->end = RL_END_OUTSIDE;
-                snprintf(w->why, sizeof w->why,
-                         "pipe: its %s end is descriptor %d, which racelab passed in", other, fd);
                 break;
             }
             inside = 1;

@@ -21,10 +21,6 @@
 /* How long every thread must sit still in an untimed wait for a `deadlock` verdict. */
 #define RL_HANG_SETTLE 0.5
 
-/* The descriptor proc.h passes a kept descriptor as (RL_KEEP_FD): like 0, 1 and 2, a pipe end
- * there counts as held from outside. */
-#define RL_HANG_KEEP_FD 7
-
 /* The sample that a streak of unchanged samples started with. */
 struct rl_hang_watch {
     double since;

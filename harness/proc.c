@@ -631,8 +631,6 @@ static void drain(struct rl_run *r)
     }
 }
 
-_Static_assert(RL_KEEP_FD == RL_HANG_KEEP_FD, "hang.h counts the kept descriptor as outside");
-
 enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
                                 double settle)
 {

@@ -92,8 +92,7 @@ static void expect(long nr, void (*block)(void), enum rl_wait_end end, const cha
                  end, w.why, why ? why : "");
 }
 
-/* A pipe whose both ends this process holds, at descriptors past those racelab passes in
- * (0, 1, 2 and RL_HANG_KEEP_FD), whatever this test inherited. */
+/* A pipe whose both ends this process holds, at descriptors past 20. */
 static int pipe_with_writer_here(void)
 {
     int p[2];
@@ -117,7 +116,8 @@ static void read_outside_pipe(void)
     (void)!read(outside_fd, &c, 1);
 }
 
-static void read_pipe_passed_in(void)
+/* A shell pipeline's way: the write end at descriptor 1, still the run's own. */
+static void read_pipe_at_stdout(void)
 {
     int p[2];
     char c;
@@ -138,7 +138,7 @@ static void write_full_pipe(void)
 {
     int p[2];
     static char big[1 << 20];
-    if (pipe(p) < 0 || fcntl(p[0], F_DUPFD, 20) < 0) /* the read end past 7, as above */
+    if (pipe(p) < 0 || fcntl(p[0], F_DUPFD, 20) < 0) /* the read end past 20, as above */
         _exit(111);
     close(p[0]);
     (void)!write(p[1], big, sizeof big);
@@ -477,7 +477,7 @@ static void row_read(void **s)
     (void)s;
     expect(SYS_read, read_own_pipe, RL_END_INSIDE, "only the run holds its write end");
     expect(SYS_read, read_outside_pipe, RL_END_OUTSIDE, "outside the run");
-    expect(SYS_read, read_pipe_passed_in, RL_END_OUTSIDE, "descriptor 1, which racelab passed");
+    expect(SYS_read, read_pipe_at_stdout, RL_END_INSIDE, "only the run holds its write end");
     expect(SYS_read, read_armed_timerfd, RL_END_ITSELF, "armed timerfd");
     expect(SYS_read, read_disarmed_timerfd, RL_END_INSIDE, "not armed");
     expect(SYS_read, read_signalfd, RL_END_OUTSIDE, "signal wait");
