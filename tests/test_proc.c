@@ -182,6 +182,48 @@ static void signal_by_program_pid(void **state)
     rl_run_kill(&r);
 }
 
+/* The program's own session and process group: kill(0, SIGTERM) reaches neither racelab
+ * (this test) nor the reaper, and the leader is no process of the run. */
+static void own_process_group(int no_namespace)
+{
+    struct rl_run r;
+    start(&r, "trap '' TERM; kill -TERM 0; sleep 0.3; exit 4", no_namespace);
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 10, 0), RL_WAIT_DONE);
+    assert_true(WIFEXITED(r.main_status));
+    assert_int_equal(WEXITSTATUS(r.main_status), 4);
+    assert_false(r.reaper_lost);
+    rl_run_kill(&r);
+    assert_int_equal(r.isolation,
+                     no_namespace ? RL_ISOLATION_FALLBACK : RL_ISOLATION_PID_NAMESPACE);
+}
+
+static void own_process_group_namespace(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    own_process_group(0);
+}
+
+static void own_process_group_fallback(void **state)
+{
+    (void)state;
+    own_process_group(1);
+}
+
+/* In the fallback the program can kill the reaper (its parent): the run has no result. */
+static void reaper_killed_is_lost(void **state)
+{
+    (void)state;
+    struct rl_run r;
+    start(&r, "kill -KILL $PPID; exit 0", 1);
+    assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 10, 0), RL_WAIT_DONE);
+    rl_run_kill(&r);
+    assert_true(r.reaper_lost);
+    assert_true(WIFSIGNALED(r.reaper_status));
+    assert_int_equal(WTERMSIG(r.reaper_status), SIGKILL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +235,9 @@ int main(void)
         cmocka_unit_test(double_fork_namespace),
         cmocka_unit_test(double_fork_fallback),
         cmocka_unit_test(signal_by_program_pid),
+        cmocka_unit_test(own_process_group_namespace),
+        cmocka_unit_test(own_process_group_fallback),
+        cmocka_unit_test(reaper_killed_is_lost),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

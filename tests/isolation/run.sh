@@ -23,6 +23,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0 checks=0
 ulimit -c 0 # SIGQUIT's default action dumps core
+# racelab starts with the stop signals at their default action, as from a terminal (a shell
+# starts a background job with SIGINT and SIGQUIT ignored, and racelab keeps them so).
+defaults=(env "--default-signal=HUP,INT,QUIT,TERM")
 
 ok() { echo "ok   $*"; }
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
@@ -57,7 +60,21 @@ run_racelab() { # env-mode, out-file, racelab run options... (bounded: a stopped
   shift 2
   local envs=(TMPDIR="$work/tmp")
   [ "$mode" = fallback ] && envs+=(RACELAB_NO_NAMESPACE=1)
-  timeout -s KILL 60 env "${envs[@]}" "$racelab" run "$@" >"$out" 2>&1
+  # In a session of its own, so a program that stops its process group cannot stop this
+  # watchdog too (as it stops timeout(1), which shares its child's group).
+  setsid "${defaults[@]}" "${envs[@]}" "$racelab" run "$@" >"$out" 2>&1 &
+  local pid=$! until=$((SECONDS + 60)) status=0
+  while [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] && [ -e "/proc/$pid" ] &&
+    [ "$SECONDS" -lt "$until" ]; do
+    sleep 0.2
+  done
+  if [ "$SECONDS" -ge "$until" ]; then
+    echo "racelab still running after 60 s: killed" >>"$out"
+    kill -CONT -- "-$pid" 2>/dev/null
+    kill -KILL -- "-$pid" 2>/dev/null
+  fi
+  { wait "$pid"; } 2>/dev/null || status=$?
+  return "$status"
 }
 
 # Runs in the foreground: kill(0, sig), kill(0, SIGSTOP), kill(getppid()), TMPDIR, JSON.
@@ -130,7 +147,7 @@ outside() { # mode, signal, whom (group: Ctrl-C, to racelab's process group; rac
   [ "$mode" = fallback ] && envs+=(RACELAB_NO_NAMESPACE=1)
   rm -rf "$work/tmp" && mkdir "$work/tmp"
   # setsid: racelab leads a process group of its own, as a shell job would.
-  setsid env "${envs[@]}" "$racelab" run --tool tsan --timeout 60 --expect clean -- \
+  setsid "${defaults[@]}" "${envs[@]}" "$racelab" run --tool tsan --timeout 60 --expect clean -- \
     "$hostile" daemon "$t" >"$work/out" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do [ -s "$t" ] && break; sleep 0.1; done
@@ -139,7 +156,8 @@ outside() { # mode, signal, whom (group: Ctrl-C, to racelab's process group; rac
   local status=0
   { wait "$pid"; } 2>/dev/null || status=$?
   local want=$((128 + $(kill -l "$sig")))
-  local label="SIG$sig to $([ "$whom" = group ] && echo "racelab's process group (Ctrl-C)" || echo racelab) ($mode)"
+  local label="SIG$sig to racelab ($mode)"
+  [ "$whom" = group ] && label="SIG$sig to racelab's process group, as Ctrl-C ($mode)"
   local folders
   folders=$(find "$work/tmp" -mindepth 1 -maxdepth 1 -name 'racelab.*' | wc -l)
   if [ ! -s "$t" ]; then
