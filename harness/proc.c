@@ -390,6 +390,7 @@ static void reaper(const struct rl_spawn *sp, int ev_fd, const struct reaper_arg
             signal(sig, SIG_DFL);
             sigprocmask(SIG_UNBLOCK, &blocked, NULL);
             raise(sig);
+            // cppcheck-suppress unreachableCode ; raise() returns if the signal cannot kill
             _exit(128 + sig);
         }
         int status;
