@@ -111,5 +111,12 @@ void rl_kindset_format(rl_kindset set, char *buf, unsigned size);
 enum rl_kind rl_kind_from_tsan(const char *headline);
 /* Helgrind or DRD: the XML <kind> and the error's text (<what> or <xwhat><text>). */
 enum rl_kind rl_kind_from_valgrind(enum rl_tool_id tool, const char *xml_kind, const char *text);
+/* The Valgrind table's rows, for the tests that no row shadows another: how many, row i
+ * (-1 past the end; text is NULL for a row that matches any text), and the index of the row
+ * that wins for an error (-1 if none). */
+int rl_valgrind_row_count(void);
+int rl_valgrind_row(int i, enum rl_tool_id *tool, const char **xml_kind, const char **text,
+                    enum rl_kind *kind);
+int rl_valgrind_match_row(enum rl_tool_id tool, const char *xml_kind, const char *text);
 
 #endif

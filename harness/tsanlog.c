@@ -17,6 +17,7 @@
 #include <string.h>
 
 static const char warning_prefix[] = "WARNING: ThreadSanitizer: ";
+static const char long_cycle_text[] = "WARNING: too long mutex cycle found";
 static const char fork_text[] = "starting new threads after multi-threaded fork is not supported";
 
 void rl_tsan_init(struct rl_tsan_parser *p, const char *case_path, int pid, rl_report_sink sink,
@@ -123,6 +124,14 @@ void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
         if (pid)
             *pid = '\0';
         start(p, headline, rl_kind_from_tsan(headline), line);
+        return;
+    }
+    /* The deadlock detector found a lock cycle too long to print: a warning without a report
+     * block (and not in "reported N warnings"), one line, never silently dropped. */
+    if (strcmp(line, long_cycle_text) == 0) {
+        start(p, long_cycle_text + sizeof "WARNING: " - 1,
+              rl_kind_from_tsan(long_cycle_text + sizeof "WARNING: " - 1), line);
+        flush(p);
         return;
     }
     /* With die_after_fork=0 the same words only inform: the child goes on. */

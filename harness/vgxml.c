@@ -1,7 +1,14 @@
 /* The Valgrind XML reader. Of the document it keeps only what a verdict needs:
  *
  *   <pid>, <status><state>, and per <error>: <kind>, the text (<what> for DRD and most
- *   tools, <xwhat><text> for Helgrind), and every <frame>'s <dir>/<file>:<line>.
+ *   tools, <xwhat><text> for Helgrind; a Helgrind PthAPIerror has both: the failed call and
+ *   the error code, kept together), and every <frame>'s <dir>/<file>:<line>.
+ *
+ * Every stack of an error is kept in the excerpt and its frames count as cited lines: the
+ * conflicting access too (Helgrind's <xauxwhat> "This conflicts with a previous write ..."
+ * and its second <stack>, DRD's <other_segment_start>/<other_segment_end>). A stack is never
+ * glued to the one before: it follows its <auxwhat>/<xauxwhat>, or a label line of ours. A
+ * race whose other side the tool did not record says "other access not recorded".
  *
  * Each field is a bounded buffer, so a flood of errors costs the sink's memory, not ours. */
 #include "vgxml.h"
@@ -21,6 +28,8 @@ enum field {
     F_WHAT,
     F_XWHAT_TEXT,
     F_AUXWHAT,
+    F_OBSERVED_WHAT,
+    F_ADDRESS,
     F_FN,
     F_DIR,
     F_FILE,
@@ -37,12 +46,19 @@ struct rl_vgxml {
     struct rl_vgxml_result res;
 
     int depth;
-    int in_error, in_xwhat, in_frame;
+    int in_error, in_xwhat, in_xauxwhat, in_frame;
+    int stacks;       /* <stack>s of this error so far */
+    int labelled;     /* an aux text was written since the last stack: the next needs no label */
+    int other_side;   /* a stack of the other access was seen (Helgrind's second, DRD's segment) */
+    int in_segment;   /* inside <other_segment_start> (1) or <other_segment_end> (2) */
+    int segment_seen; /* that segment element held a stack */
+    int in_observed;  /* inside DRD's <first_observed_at> */
     enum field field;
     char text[1024]; /* the field being read */
     size_t text_len;
 
-    char kind[64], what[256], fn[128], dir[512], file[256];
+    char kind[64], what[256], xwhat[256], fn[128], dir[512], file[256];
+    char observed_what[64], address[64];
     int line;
     struct rl_report cur;
 };
@@ -61,7 +77,33 @@ static void reset_error(struct rl_vgxml *x)
 {
     free(x->cur.excerpt);
     memset(&x->cur, 0, sizeof x->cur);
-    x->kind[0] = x->what[0] = '\0';
+    x->kind[0] = x->what[0] = x->xwhat[0] = '\0';
+    x->stacks = x->labelled = x->other_side = x->in_segment = x->in_observed = 0;
+}
+
+/* A stack begins: one after the first gets a label unless an aux text just named it (DRD's
+ * segment and first-observed stacks always get theirs: the aux text before them is about the
+ * address). */
+static void start_stack(struct rl_vgxml *x)
+{
+    if (x->stacks++ && (!x->labelled || x->in_segment || x->in_observed)) {
+        char label[200];
+        if (x->in_segment)
+            snprintf(label, sizeof label,
+                     "Other segment %s:", x->in_segment == 1 ? "start" : "end");
+        else if (x->in_observed)
+            snprintf(label, sizeof label, "%s %s was first observed at:",
+                     x->observed_what[0] ? x->observed_what : "object",
+                     x->address[0] ? x->address : "?");
+        else
+            snprintf(label, sizeof label, "another stack:");
+        rl_excerpt_append(&x->cur.excerpt, label);
+    }
+    x->labelled = 0;
+    if (x->in_segment) {
+        x->segment_seen = 1;
+        x->other_side = 1;
+    }
 }
 
 static void on_start(void *data, const XML_Char *name, const XML_Char **attrs)
@@ -93,10 +135,26 @@ static void on_start(void *data, const XML_Char *name, const XML_Char **attrs)
         x->field = F_WHAT;
     else if (strcmp(name, "xwhat") == 0)
         x->in_xwhat = 1;
+    else if (strcmp(name, "xauxwhat") == 0)
+        x->in_xauxwhat = 1;
     else if (strcmp(name, "text") == 0 && x->in_xwhat)
         x->field = F_XWHAT_TEXT;
+    else if (strcmp(name, "text") == 0 && x->in_xauxwhat)
+        x->field = F_AUXWHAT;
     else if (strcmp(name, "auxwhat") == 0)
         x->field = F_AUXWHAT;
+    else if (strcmp(name, "stack") == 0)
+        start_stack(x);
+    else if (strcmp(name, "other_segment_start") == 0 || strcmp(name, "other_segment_end") == 0) {
+        x->in_segment = name[14] == 's' ? 1 : 2;
+        x->segment_seen = 0;
+    } else if (strcmp(name, "first_observed_at") == 0) {
+        x->in_observed = 1;
+        x->observed_what[0] = x->address[0] = '\0';
+    } else if (x->in_observed && strcmp(name, "what") == 0)
+        x->field = F_OBSERVED_WHAT;
+    else if (x->in_observed && strcmp(name, "address") == 0)
+        x->field = F_ADDRESS;
     else if (strcmp(name, "frame") == 0) {
         x->in_frame = 1;
         x->fn[0] = x->dir[0] = x->file[0] = '\0';
@@ -142,10 +200,22 @@ static void end_frame(struct rl_vgxml *x)
 
 static void end_error(struct rl_vgxml *x)
 {
-    x->cur.kind = rl_kind_from_valgrind(x->tool, x->kind, x->what);
+    /* Helgrind's PthAPIerror: "Thread #1's call to pthread_mutex_unlock failed" in <xwhat>,
+     * "with error code 1 (EPERM: ...)" in <what>: the headline keeps both. */
+    char text[sizeof x->xwhat + sizeof x->what + 2];
+    if (x->xwhat[0] && x->what[0])
+        snprintf(text, sizeof text, "%s %s", x->xwhat, x->what);
+    else
+        snprintf(text, sizeof text, "%s", x->xwhat[0] ? x->xwhat : x->what);
+    x->cur.kind = rl_kind_from_valgrind(x->tool, x->kind, text);
     x->cur.pid = x->res.pid;
     snprintf(x->cur.tool_kind, sizeof x->cur.tool_kind, "%s", x->kind[0] ? x->kind : "?");
-    snprintf(x->cur.headline, sizeof x->cur.headline, "%s", x->what);
+    set(x->cur.headline, sizeof x->cur.headline, text);
+    /* A race has two sides; the tool may not have kept the other one (Helgrind
+     * --history-level=none or approx, DRD --show-confl-seg=no or a finished thread). */
+    if ((strcmp(x->kind, "Race") == 0 || strcmp(x->kind, "ConflictingAccess") == 0) &&
+        !x->other_side)
+        rl_excerpt_append(&x->cur.excerpt, "other access not recorded");
     x->res.errors++;
     x->sink(x->ctx, &x->cur);
     reset_error(x);
@@ -166,12 +236,26 @@ static void on_end(void *data, const XML_Char *name)
         set(x->kind, sizeof x->kind, x->text);
         break;
     case F_WHAT:
-    case F_XWHAT_TEXT:
         set(x->what, sizeof x->what, x->text);
+        rl_excerpt_append(&x->cur.excerpt, x->text);
+        break;
+    case F_XWHAT_TEXT:
+        set(x->xwhat, sizeof x->xwhat, x->text);
         rl_excerpt_append(&x->cur.excerpt, x->text);
         break;
     case F_AUXWHAT:
         rl_excerpt_append(&x->cur.excerpt, x->text);
+        x->labelled = 1;
+        /* Helgrind: "This conflicts with a previous write of size 4 by thread #2" names the
+         * other access; its stack follows. */
+        if (x->in_xauxwhat && strstr(x->text, "conflicts with a previous"))
+            x->other_side = 1;
+        break;
+    case F_OBSERVED_WHAT:
+        set(x->observed_what, sizeof x->observed_what, x->text);
+        break;
+    case F_ADDRESS:
+        set(x->address, sizeof x->address, x->text);
         break;
     case F_FN:
         set(x->fn, sizeof x->fn, x->text);
@@ -198,6 +282,17 @@ static void on_end(void *data, const XML_Char *name)
             x->in_frame = 0;
         } else if (strcmp(name, "xwhat") == 0) {
             x->in_xwhat = 0;
+        } else if (strcmp(name, "xauxwhat") == 0) {
+            x->in_xauxwhat = 0;
+        } else if (x->in_segment && (strcmp(name, "other_segment_start") == 0 ||
+                                     strcmp(name, "other_segment_end") == 0)) {
+            if (!x->segment_seen)
+                rl_excerpt_append(&x->cur.excerpt, x->in_segment == 1
+                                                       ? "Other segment start: not recorded"
+                                                       : "Other segment end: not recorded");
+            x->in_segment = 0;
+        } else if (strcmp(name, "first_observed_at") == 0) {
+            x->in_observed = 0;
         } else if (strcmp(name, "error") == 0 && x->depth == 2) {
             end_error(x);
             x->in_error = 0;

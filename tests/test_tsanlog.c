@@ -85,6 +85,39 @@ static void other_headlines(void **state)
     rl_reports_free(&rs);
 }
 
+/* Texts beyond gcc 12's and clang 14's 15 headlines (issue 12), from real runs. */
+static void newer_and_headless_warnings(void **state)
+{
+    (void)state;
+    /* clang 22: __tsan_check_no_mutexes_held() with a mutex held (wrongctx.c line 11). */
+    struct rl_reports rs = parse("tsan-clang-22-wrongctx.0.log", SRC "wrongctx.c");
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.v[0].kind, RL_KIND_SYNC_MISUSE);
+    assert_string_equal(rs.v[0].headline, "mutex held in the wrong context");
+    assert_true(has_line(&rs.v[0], 11));
+    rl_reports_free(&rs);
+    /* A lock cycle of 22 mutexes: "WARNING: too long mutex cycle found", no "ThreadSanitizer:"
+     * and no report block, was dropped; now a lock-order report that cites no line. It is
+     * not one of the "reported N warnings": the count stays 0. */
+    const char *logs[] = {"tsan-gcc-longcycle.0.log", "tsan-clang-22-longcycle.0.log"};
+    for (int i = 0; i < 2; i++) {
+        struct rl_tsan_accounts acc;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", FIXTURES, logs[i]);
+        struct rl_reports r = {0};
+        assert_int_equal(rl_tsan_parse_file(path, SRC "longcycle.c", 42, rl_tool_sink, &r, &acc),
+                         0);
+        assert_int_equal(r.n, 1);
+        assert_int_equal(r.v[0].kind, RL_KIND_LOCK_ORDER);
+        assert_string_equal(r.v[0].headline, "too long mutex cycle found");
+        assert_int_equal(r.v[0].nlines, 0);
+        assert_int_equal(acc.reports, 0);
+        assert_true(acc.map_end);
+        assert_string_equal(acc.other, "");
+        rl_reports_free(&r);
+    }
+}
+
 static void feed(struct rl_reports *rs, const char *const *lines)
 {
     struct rl_tsan_parser p;
@@ -226,6 +259,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(race_both_compilers),
         cmocka_unit_test(other_headlines),
+        cmocka_unit_test(newer_and_headless_warnings),
         cmocka_unit_test(cut_short_and_special_lines),
         cmocka_unit_test(accounts_of_a_log),
         cmocka_unit_test(missing_file),

@@ -195,12 +195,125 @@ static void unknown_and_malformed(void **state)
         rl_vgxml_parse_file("/nonexistent.xml", RL_TOOL_DRD, NULL, rl_tool_sink, &none, &res), -1);
 }
 
+/* The one report of kind `kind` (fails if there is none). */
+static const struct rl_report *only(const struct rl_reports *rs, const char *tool_kind)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (strcmp(rs->v[i].tool_kind, tool_kind) == 0)
+            return &rs->v[i];
+    fail_msg("no %s report", tool_kind);
+    return NULL;
+}
+
+/* A Helgrind PthAPIerror names the failed call in <xwhat><text> and the error code in <what>
+ * (issue 12): the headline keeps both, in that order. */
+static void pthapierror_keeps_the_call(void **state)
+{
+    (void)state;
+    struct rl_vgxml_result res;
+    struct rl_reports rs =
+        parse("helgrind-apierror.0.xml", RL_TOOL_HELGRIND, SRC "apierror.c", &res);
+    const struct rl_report *r = only(&rs, "PthAPIerror");
+    assert_int_equal(r->kind, RL_KIND_API_ERROR);
+    assert_string_equal(r->headline, "Thread #1's call to pthread_mutex_unlock failed with error "
+                                     "code 1 (EPERM: Operation not permitted)");
+    assert_true(has_line(r, 13));
+    rl_reports_free(&rs);
+}
+
+/* A mutex locked by a second thread while the first holds it (tests/fixtures/src/wrheld.c):
+ * Helgrind's "write lock granted on mutex/rwlock which is currently wr-held by a different
+ * thread" is double-lock, as DRD's "locked simultaneously by two threads" is; the "rwlock" in
+ * its text once made it sync-misuse. */
+static void mutex_held_twice_is_double_lock(void **state)
+{
+    (void)state;
+    struct rl_vgxml_result res;
+    struct rl_reports rs = parse("helgrind-wrheld.0.xml", RL_TOOL_HELGRIND, SRC "wrheld.c", &res);
+    rl_kindset k = rl_reports_kinds(&rs);
+    assert_true(k & RL_KINDSET(RL_KIND_DOUBLE_LOCK));
+    assert_false(k & RL_KINDSET(RL_KIND_SYNC_MISUSE));
+    assert_false(k & RL_KINDSET(RL_KIND_UNCLASSIFIED));
+    rl_reports_free(&rs);
+    rs = parse("drd-wrheld.0.xml", RL_TOOL_DRD, SRC "wrheld.c", &res);
+    const struct rl_report *r = &rs.v[0];
+    assert_int_equal(r->kind, RL_KIND_DOUBLE_LOCK);
+    /* Its second stack is where DRD first saw the mutex: labelled, not glued on. */
+    assert_non_null(strstr(r->excerpt, "   at second (wrheld.c:13)\n"));
+    assert_non_null(strstr(r->excerpt, "\nmutex 0x10c060 was first observed at:\n"));
+    assert_true(has_line(r, 13) && has_line(r, 21));
+    rl_reports_free(&rs);
+}
+
+/* Both sides of a race (tests/fixtures/src/segrace.c: main reads on line 22, the writer wrote
+ * on line 12): each stack is kept, after the words that name it (never glued to the one
+ * before), and the case lines of both count for the marker rule. */
+static void both_sides_of_a_race(void **state)
+{
+    (void)state;
+    struct rl_vgxml_result res;
+    struct rl_reports rs = parse("helgrind-segrace.0.xml", RL_TOOL_HELGRIND, SRC "segrace.c", &res);
+    assert_int_equal(rs.n, 1);
+    const struct rl_report *r = &rs.v[0];
+    assert_int_equal(r->kind, RL_KIND_DATA_RACE);
+    assert_non_null(strstr(r->excerpt, "   at main (segrace.c:22)\n"
+                                       "This conflicts with a previous write of size 4 by "
+                                       "thread #2\n"
+                                       "   at writer (segrace.c:12)\n"));
+    assert_null(strstr(r->excerpt, "not recorded"));
+    assert_true(has_line(r, 22) && has_line(r, 12));
+    rl_reports_free(&rs);
+
+    rs = parse("drd-segrace.0.xml", RL_TOOL_DRD, SRC "segrace.c", &res);
+    assert_int_equal(rs.n, 1);
+    r = &rs.v[0];
+    assert_int_equal(r->kind, RL_KIND_DATA_RACE);
+    assert_non_null(strstr(r->excerpt, "\nOther segment start:\n   at clone (clone.S:83)\n"));
+    assert_non_null(strstr(r->excerpt, "\nOther segment end:\n   at clock_nanosleep"));
+    assert_null(strstr(r->excerpt, "not recorded"));
+    /* DRD's segment ends in the writer's usleep, the line after its write. */
+    assert_true(has_line(r, 22) && has_line(r, 13));
+    rl_reports_free(&rs);
+}
+
+/* The tool kept one side only: Helgrind --history-level=none, DRD --show-confl-seg=no, and
+ * DRD when the other thread had finished (its segment's stacks are empty elements). */
+static void other_side_not_recorded(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *fixture;
+        enum rl_tool_id tool;
+        const char *src;
+    } runs[] = {
+        {"helgrind-segrace-nohistory.0.xml", RL_TOOL_HELGRIND, SRC "segrace.c"},
+        {"drd-segrace-noconflseg.0.xml", RL_TOOL_DRD, SRC "segrace.c"},
+        {"drd-race.0.xml", RL_TOOL_DRD, SRC "race.c"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct rl_vgxml_result res;
+        struct rl_reports rs = parse(runs[i].fixture, runs[i].tool, runs[i].src, &res);
+        assert_true(rs.n >= 1);
+        assert_int_equal(rs.v[0].kind, RL_KIND_DATA_RACE);
+        if (!strstr(rs.v[0].excerpt, "\nother access not recorded\n"))
+            fail_msg("%s: %s", runs[i].fixture, rs.v[0].excerpt);
+        rl_reports_free(&rs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(helgrind_and_drd_race), cmocka_unit_test(misuse_kinds),
-        cmocka_unit_test(truncated_by_kill),     cmocka_unit_test(one_file_per_process),
-        cmocka_unit_test(byte_by_byte),          cmocka_unit_test(unknown_and_malformed),
+        cmocka_unit_test(helgrind_and_drd_race),
+        cmocka_unit_test(misuse_kinds),
+        cmocka_unit_test(truncated_by_kill),
+        cmocka_unit_test(one_file_per_process),
+        cmocka_unit_test(byte_by_byte),
+        cmocka_unit_test(unknown_and_malformed),
+        cmocka_unit_test(pthapierror_keeps_the_call),
+        cmocka_unit_test(mutex_held_twice_is_double_lock),
+        cmocka_unit_test(both_sides_of_a_race),
+        cmocka_unit_test(other_side_not_recorded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
