@@ -23,6 +23,10 @@
 #define RL_SCALE_MAX   100.0
 #define RL_RUNS_MAX    1000000L
 
+/* The version is written once, in CMakeLists.txt's project(); the build passes it here. */
+#ifndef RACELAB_VERSION
+#error "build racelab with -DRACELAB_VERSION=\"x.y\" (CMakeLists.txt does)"
+#endif
 #ifndef RACELAB_CASES_DIR
 #define RACELAB_CASES_DIR "cases"
 #endif
@@ -36,6 +40,7 @@ static void print_usage(FILE *out)
           "  racelab list [CASE.c|DIR...]\n"
           "  racelab lint CASE.c...\n"
           "  racelab kinds [--json]   the kinds, the tools that report each, the concepts\n"
+          "  racelab --version\n"
           "\n"
           "TOOL:\n",
           out);
@@ -600,6 +605,10 @@ int main(int argc, char **argv)
         strcmp(argv[1], "help") == 0) {
         print_usage(stdout);
         return RL_EXIT_PASS;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("racelab %s\n", RACELAB_VERSION);
+        return fflush(stdout) == 0 ? RL_EXIT_PASS : RL_EXIT_USAGE;
     }
     return usage("unknown command '%s'", argv[1]);
 }
