@@ -1,7 +1,11 @@
 /* daemonize.h: a reusable, header-only daemonize() for the racelab daemon cases.
  *
- * It takes the steps of a traditional daemon from daemon(7), in that order,
- * and its options in a struct in the spirit of python-daemon's DaemonContext
+ * It takes the steps of a traditional daemon from daemon(7), in that order
+ * and numbered as there (1 close fds, 2 reset handlers, 3 reset the mask,
+ * 5 fork, 6 setsid, 7 fork again, 8 exit in the first child, 9 /dev/null,
+ * 10 umask, 11 chdir, 12 pidfile, 14 notify the original process, 15 exit
+ * in it; 4, sanitising the environment, and 13, dropping privileges, are
+ * left to the caller), and its options in a struct in the spirit of python-daemon's DaemonContext
  * (PEP 3143). Every function is static inline (no unused-function warnings
  * in a case that uses a part), so a case is its .c file plus this
  * header. The correct case is well_behaved.c; a broken case whose bug is a
@@ -20,9 +24,14 @@
 #ifndef RACELAB_DAEMONIZE_H
 #define RACELAB_DAEMONIZE_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
+#if defined(_FEATURES_H) && !defined(__USE_GNU)
+#error "include daemonize.h before any system header: it needs _GNU_SOURCE"
 #endif
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* pipe2() */
+#endif
+#include <poll.h>
+#include <pthread.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -192,8 +201,10 @@ static inline void daemon_close_inherited_fds(const int *keep, size_t n)
         close(fds[i]);   /* EBADF: one of Valgrind's */
 }
 
-/* Step 2: default handlers and an empty mask; the caller may have changed
- * both, and both survive fork(). */
+/* Steps 2 and 3: default handlers and an empty mask; the caller may have
+ * changed both, and both survive fork(). pthread_sigmask, not sigprocmask:
+ * the process may have threads (thread_before_daemonize), and sigprocmask is
+ * unspecified in a multithreaded process. */
 static inline void daemon_reset_signals(void)
 {
     for (int sig = 1; sig < SIGRTMIN; sig++)
@@ -201,10 +212,10 @@ static inline void daemon_reset_signals(void)
             signal(sig, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
 }
 
-/* Step 7: /dev/null (or the configured descriptor) on 0, 1 and 2. */
+/* Step 9: /dev/null (or the configured descriptor) on 0, 1 and 2. */
 static inline void daemon_redirect_std_streams(const struct daemon_config *c)
 {
     int null = open("/dev/null", O_RDWR);
@@ -220,14 +231,26 @@ static inline void daemon_redirect_std_streams(const struct daemon_config *c)
         close(null);
 }
 
+/* The self-pipe: the SIGTERM handler writes a byte that the main loop's
+ * sleep watches (see daemon_run). */
+static int daemon_wake_pipe[2] = {-1, -1};
+
 static inline void daemon_on_sigterm(int sig)
 {
     (void)sig;
+    int saved = errno; /* a handler must leave errno as it found it */
     daemon_stop = 1;
+    if (daemon_wake_pipe[1] >= 0 && write(daemon_wake_pipe[1], "x", 1) < 0) {
+        /* the pipe is full: the loop is woken already */
+    }
+    errno = saved;
 }
 
 static inline void daemon_install_sigterm(enum daemon_sigterm how)
 {
+    if (how == DAEMON_SIGTERM_STOP && daemon_wake_pipe[0] < 0 &&
+        pipe2(daemon_wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+        daemon_fail("daemonize: pipe failed: %s", strerror(errno));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
@@ -236,7 +259,7 @@ static inline void daemon_install_sigterm(enum daemon_sigterm how)
     sigaction(SIGTERM, &sa, NULL);   /* no SA_RESTART: SIGTERM cuts a sleep */
 }
 
-/* Step 11: the pidfile, race-free. Whoever holds the fcntl() write lock is
+/* Step 12: the pidfile, race-free. Whoever holds the fcntl() write lock is
  * the running instance: a second one fails here, however close together the
  * two started. The lock lives as long as the descriptor, i.e. the daemon. */
 static inline void daemon_pidfile_acquire(const char *path)
@@ -298,7 +321,7 @@ static inline void daemonize(const struct daemon_config *c)
     if (pipe2(ready, O_CLOEXEC) < 0)
         daemon_fail("daemonize: pipe failed: %s", strerror(errno));
 
-    pid_t pid;
+    pid_t pid; /* step 5 */
     if (daemon_fault("fork")) {
         errno = EAGAIN;
         pid = -1;
@@ -310,13 +333,13 @@ static inline void daemonize(const struct daemon_config *c)
                     daemon_fault_note("fork"));
     if (pid > 0) {                       /* the original process */
         close(ready[1]);
-        daemon_wait_ready(ready[0], pid);   /* does not return */
+        daemon_wait_ready(ready[0], pid);   /* step 15; does not return */
     }
     close(ready[0]);
     daemon_ready_fd = ready[1];
 
-    /* A new session: no controlling terminal, out of the caller's process
-     * group, so the caller's terminal and job control cannot reach us. */
+    /* Step 6, a new session: no controlling terminal, out of the caller's
+     * process group, so the caller's terminal and job control cannot reach us. */
     if (daemon_fault("setsid")) {
         errno = EPERM;
         daemon_fail("daemonize: setsid failed: %s%s", strerror(errno),
@@ -325,22 +348,23 @@ static inline void daemonize(const struct daemon_config *c)
     if (setsid() < 0)
         daemon_fail("daemonize: setsid failed: %s", strerror(errno));
 
-    /* Fork again: the session leader exits, so the daemon is not one and can
-     * never acquire a controlling terminal by opening a tty. */
+    /* Steps 7 and 8, fork again: the session leader exits, so the daemon is
+     * not one and can never acquire a controlling terminal by opening a tty. */
     pid = fork();
     if (pid < 0)
         daemon_fail("daemonize: second fork failed: %s", strerror(errno));
     if (pid > 0)
         _exit(0);
 
-    daemon_redirect_std_streams(c);
-    umask(c->umask);
+    daemon_redirect_std_streams(c); /* step 9 */
+    umask(c->umask);                /* step 10 */
     if (c->working_directory != NULL && chdir(c->working_directory) < 0)
         daemon_fail("daemonize: chdir %s failed: %s", c->working_directory,
                     strerror(errno));
     if (c->pidfile != NULL)
-        daemon_pidfile_acquire(c->pidfile);
+        daemon_pidfile_acquire(c->pidfile); /* step 12 */
     daemon_install_sigterm(c->sigterm);
+    /* Step 14 is daemon_notify_ready(), once the caller's own start-up is done. */
 }
 
 /* ---- the daemon's work, shared by every case ----------------------------- */
@@ -394,15 +418,19 @@ static inline void daemon_log(int fd, const char *what)
     if (n > 0 && write(fd, line, (size_t)n) < 0) { /* the log is gone */ }
 }
 
-/* Log a line every interval until SIGTERM sets daemon_stop. */
+/* Log a line every interval until SIGTERM sets daemon_stop. Checking the
+ * flag and then sleeping is a race: a SIGTERM that lands between the two
+ * would be noticed only an interval later. So the sleep is a poll() on the
+ * self-pipe that the handler writes to: a signal that came during the check
+ * has left its byte there, and the sleep returns at once. */
 static inline void daemon_run(int logfd, long interval_ms)
 {
-    struct timespec ts = { interval_ms / 1000, (interval_ms % 1000) * 1000000L };
+    struct pollfd wake = { daemon_wake_pipe[0], POLLIN, 0 }; /* fd -1: just sleep */
     char what[64];
     for (unsigned long tick = 1; !daemon_stop; tick++) {
         snprintf(what, sizeof what, "tick %lu", tick);
         daemon_log(logfd, what);
-        nanosleep(&ts, NULL);                    /* SIGTERM cuts it short */
+        poll(&wake, 1, (int)interval_ms);        /* SIGTERM cuts it short */
         while (waitpid(-1, NULL, WNOHANG) > 0) { /* reap our children */ }
     }
 }

@@ -16,8 +16,7 @@
  *   process detaches; the daemon checker does.
  * expect daemon: fd-leak
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 int main(int argc, char **argv)
 {
@@ -29,7 +28,7 @@ int main(int argc, char **argv)
     cfg.pidfile = a.pidfile;
     cfg.files_preserve = &logfd;
     cfg.n_files_preserve = 1;
-    /* BUG: skip closing inherited descriptors. */
+    /* The bug: skip closing inherited descriptors. */
     cfg.close_inherited_fds = 0;
     daemonize(&cfg);
 

@@ -13,9 +13,9 @@
  * expect drd: clean
  * expect daemon: clean
  */
-#define _GNU_SOURCE
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
+
 #include <pthread.h>
-#include "daemonize.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static int logfd;

@@ -8,16 +8,21 @@
  *   stays locked for ever there: the child's first log_line() blocks, and a
  *   hung process is left behind. No thread tool sees it. Between fork() and
  *   exec() or _exit(), the child of a multithreaded process may only call
- *   async-signal-safe functions: here, a plain write().
+ *   async-signal-safe functions: here, a plain write(). A child that must do
+ *   more should exec a fresh program at once, or be started with
+ *   posix_spawn(), which forks and execs without running any of the parent's
+ *   code in between; pthread_atfork() handlers that take every lock before
+ *   the fork and release it in both processes help only for the locks your
+ *   own code knows of.
  * timeout: 10
  * expect tsan: deadlock -- The child hangs on a mutex whose owner does not exist there; ThreadSanitizer reports no fork hazard.
  * expect helgrind: deadlock -- Helgrind does not report a lock held across fork(); only the hang shows it.
  * expect drd: deadlock -- DRD does not report a lock held across fork(); only the hang shows it.
  * expect daemon: no-clean-stop
  */
-#define _GNU_SOURCE
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
+
 #include <pthread.h>
-#include "daemonize.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static int logfd;
@@ -69,7 +74,7 @@ int main(int argc, char **argv)
     /* Run a start-up hook in a child process, as daemons do. */
     pid_t pid = fork();
     if (pid == 0) {
-        /* BUG: log_line() takes log_lock, which no thread will release. */
+        /* The bug: log_line() takes log_lock, which no thread will release. */
         log_line("hook: running");   /* racelab: deadlock */
         _exit(0);
     }

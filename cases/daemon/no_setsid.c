@@ -16,8 +16,7 @@
  *   process detaches; the daemon checker does.
  * expect daemon: controlling-tty
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 int main(int argc, char **argv)
 {
@@ -40,7 +39,7 @@ int main(int argc, char **argv)
     }
     close(ready[0]);
     daemon_ready_fd = ready[1];
-    /* BUG: no setsid() here: both forks stay in the caller's session and
+    /* The bug: no setsid() here: both forks stay in the caller's session and
      * process group, under the caller's controlling terminal. */
     pid = fork();
     if (pid < 0)

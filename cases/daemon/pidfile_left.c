@@ -16,8 +16,7 @@
  *   process detaches; the daemon checker does.
  * expect daemon: no-clean-stop
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 int main(int argc, char **argv)
 {
@@ -29,7 +28,7 @@ int main(int argc, char **argv)
     cfg.pidfile = a.pidfile;
     cfg.files_preserve = &logfd;
     cfg.n_files_preserve = 1;
-    /* BUG: no handler: SIGTERM's default action kills the daemon. */
+    /* The bug: no handler: SIGTERM's default action kills the daemon. */
     cfg.sigterm = DAEMON_SIGTERM_DEFAULT;
     daemonize(&cfg);
 

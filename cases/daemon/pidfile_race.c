@@ -6,7 +6,10 @@
  * lesson: "If the pidfile exists, another instance runs; otherwise write
  *   mine" is two steps: two instances started together both find no file,
  *   both write one and both run, and nothing tells a reader whether the pid
- *   in the file is alive. Open the pidfile and take an fcntl() lock held for
+ *   in the file is alive. And fopen() creates it with mode 0666 less the
+ *   umask, which a daemon has just set to 0: the pidfile is world-writable,
+ *   so any user can put any pid in it for the next "stop" to kill. Open the
+ *   pidfile with an explicit mode (0644) and take an fcntl() lock held for
  *   the daemon's life: whoever holds the lock is the running instance.
  * timeout: 10
  * expect tsan: clean -- A daemon-level bug: no thread tool sees how a
@@ -17,15 +20,14 @@
  *   process detaches; the daemon checker does.
  * expect daemon: pidfile
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 static void write_pidfile(const char *path)
 {
-    /* BUG: check, then create: the check is stale by the time we create. */
+    /* The bug: check, then create: the check is stale by the time we create. */
     if (access(path, F_OK) == 0)
         daemon_fail("pidfile_race: %s exists: already running", path);
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(path, "w"); /* and mode 0666 under umask 0: world-writable */
     if (f == NULL)
         daemon_fail("pidfile_race: cannot create %s: %s", path, strerror(errno));
     fprintf(f, "%ld\n", (long)getpid());

@@ -16,8 +16,7 @@
  *   sees a process asked to stop that is still running, asleep between log lines.
  * expect daemon: no-clean-stop
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 int main(int argc, char **argv)
 {
@@ -29,7 +28,7 @@ int main(int argc, char **argv)
     cfg.pidfile = a.pidfile;
     cfg.files_preserve = &logfd;
     cfg.n_files_preserve = 1;
-    /* BUG: the SIGTERM entry of the signal map ignores it. */
+    /* The bug: the SIGTERM entry of the signal map ignores it. */
     cfg.sigterm = DAEMON_SIGTERM_IGNORE;
     daemonize(&cfg);
 

@@ -17,8 +17,7 @@
  *   process detaches; the daemon checker does.
  * expect daemon: session-leader, controlling-tty
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 int main(int argc, char **argv)
 {
@@ -43,7 +42,7 @@ int main(int argc, char **argv)
     daemon_ready_fd = ready[1];
     if (setsid() < 0)
         daemon_fail("single_fork: setsid failed: %s", strerror(errno));
-    /* BUG: no second fork; this process is the session leader, and the
+    /* The bug: no second fork; this process is the session leader, and the
      * daemon from here on (getpid() == getsid(0)). */
     struct daemon_config cfg = daemon_config_defaults();
     daemon_redirect_std_streams(&cfg);

@@ -16,8 +16,7 @@
  *   process detaches; the daemon checker does.
  * expect daemon: std-streams
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 int main(int argc, char **argv)
 {
@@ -29,7 +28,7 @@ int main(int argc, char **argv)
     cfg.pidfile = a.pidfile;
     cfg.files_preserve = &logfd;
     cfg.n_files_preserve = 1;
-    /* BUG: keep the caller's streams instead of /dev/null. */
+    /* The bug: keep the caller's streams instead of /dev/null. */
     cfg.stdin_fd = STDIN_FILENO;
     cfg.stdout_fd = STDOUT_FILENO;
     cfg.stderr_fd = STDERR_FILENO;

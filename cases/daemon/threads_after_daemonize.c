@@ -13,9 +13,9 @@
  * expect drd: clean
  * expect daemon: clean
  */
-#define _GNU_SOURCE
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
+
 #include <pthread.h>
-#include "daemonize.h"
 
 /* Wakes up now and then to trim caches (here: does nothing). */
 static void *housekeeper(void *arg)

@@ -13,8 +13,7 @@
  * expect drd: clean
  * expect daemon: clean
  */
-#define _GNU_SOURCE
-#include "daemonize.h"
+#include "daemonize.h" /* first: it defines _GNU_SOURCE */
 
 int main(int argc, char **argv)
 {
