@@ -52,7 +52,7 @@ int main(void)
         nanosleep(&ms, NULL);
 
     /* shutdown, in the wrong order */
-    pthread_cond_destroy(&work_ready);   /* racelab: cond-misuse */ /* hangs: has a waiter */
+    pthread_cond_destroy(&work_ready);   /* racelab: cond-misuse -- hangs: has a waiter */
     pthread_mutex_lock(&lock);
     stop = 1;
     pthread_cond_broadcast(&work_ready);

@@ -31,7 +31,7 @@ static int waiting, woken;    /* guarded by lock */
 static int take(void)
 {
     pthread_mutex_lock(&lock);
-    if (count == 0) {         /* BUG: if, not while */
+    if (count == 0) {         /* The bug: if, not while */
         waiting++;
         pthread_cond_signal(&progress);
         pthread_cond_wait(&not_empty, &lock);

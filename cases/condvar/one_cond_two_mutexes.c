@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <time.h>
 
-static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;   /* BUG: shared */
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;   /* The bug: shared */
 static pthread_mutex_t in_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static int in_ready, in_waiting;     /* guarded by in_lock */

@@ -4,9 +4,11 @@
  * twin: join_by_main
  * title: A worker thread runs the shutdown code that joins the worker itself
  * lesson: pthread_join waits for a thread to end, so a thread that joins
- *   itself would wait forever; glibc detects this one case and returns
- *   EDEADLK instead, and the program checks the result and gives up. Join a
- *   thread from another thread (here: main), never from the thread itself.
+ *   itself would wait forever. POSIX leaves a self-join undefined (it only
+ *   recommends EDEADLK); returning EDEADLK is glibc's choice, and musl, for
+ *   one, blocks for ever instead. Here glibc returns it, and the program
+ *   checks the result and gives up. Join a thread from another thread (here:
+ *   main), never from the thread itself.
  * timeout: 10
  * expect tsan: assertion -- TSan does not report a failed pthread_join;
  *   only the program's own check of the EDEADLK result shows the bug.
@@ -38,7 +40,7 @@ static void *work(void *arg)
 {
     (void)arg;
     jobs_done = 3;
-    /* Bug: the worker also runs the shutdown, so it joins itself. */
+    /* The bug: the worker also runs the shutdown, so it joins itself. */
     shutdown_worker();
     sem_post(&work_finished);
     return NULL;

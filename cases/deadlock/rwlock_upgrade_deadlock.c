@@ -30,7 +30,7 @@ static void lookup(int key, char *out)
 {
     pthread_rwlock_rdlock(&cache_lock);
     if (cache[key][0] == '\0') {
-        /* Bug: asks for the write lock while still holding the read lock. */
+        /* The bug: asks for the write lock while still holding the read lock. */
         pthread_rwlock_wrlock(&cache_lock); /* waits for itself, forever */
         snprintf(cache[key], sizeof cache[key], "item-%d", key);
         pthread_rwlock_unlock(&cache_lock);

@@ -37,7 +37,7 @@ static int job_finish(struct job *j)
 {
     pthread_mutex_lock(&j->lock);
     int result = j->result;
-    /* BUG: the unlock is missing here */
+    /* The bug: the unlock is missing here */
     pthread_mutex_destroy(&j->lock);   /* racelab: destroy-locked */ /* racelab: api-error */
     free(j);
     return result;

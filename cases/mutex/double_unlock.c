@@ -6,7 +6,9 @@
  * lesson: withdraw() unlocks early when the balance is too small and then falls
  *   through to the common unlock at the end, so the mutex is unlocked twice.
  *   Unlocking a mutex you do not hold is undefined behaviour; with a default
- *   mutex glibc silently corrupts its bookkeeping. Give every lock exactly one
+ *   mutex glibc does not check the owner, so the second unlock can release
+ *   the mutex while another thread holds it, and two threads are then inside
+ *   the critical section at once. Give every lock exactly one
  *   unlock on every path (one exit point, or return right after the unlock).
  * timeout: 10
  * expect tsan: bad-unlock
@@ -30,7 +32,7 @@ static int withdraw(int amount)
         balance -= amount;
         ok = 1;
     }
-    pthread_mutex_unlock(&lock);       /* racelab: bad-unlock */ /* ... and again here */
+    pthread_mutex_unlock(&lock);       /* racelab: bad-unlock -- the second unlock, on the error path */
     return ok;
 }
 

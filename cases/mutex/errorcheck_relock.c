@@ -37,7 +37,7 @@ static int transfer_in(const int *amounts, int n)
 {
     int rc = pthread_mutex_lock(&account_lock);
     for (int i = 0; i < n && rc == 0; i++)
-        rc = deposit(amounts[i]);       /* BUG: deposit() locks again */
+        rc = deposit(amounts[i]);       /* The bug: deposit() locks again */
     pthread_mutex_unlock(&account_lock);
     return rc;
 }

@@ -35,7 +35,7 @@ int main(void)
     pthread_t early, late;
     pthread_create(&early, NULL, logger, "early");
     pthread_join(early, NULL);
-    pthread_mutex_destroy(&log_lock);   /* BUG: "late" has not even started */
+    pthread_mutex_destroy(&log_lock);   /* The bug: "late" has not even started */
     pthread_create(&late, NULL, logger, "late");
     pthread_join(late, NULL);
     return 0;

@@ -4,10 +4,14 @@
  * twin: recursive_mutex_on_purpose
  * title: A thread locks a default mutex it already holds and hangs forever
  * lesson: transfer_in() holds the account lock and calls deposit(), which takes
- *   the same lock again. A default (normal) mutex is not recursive: the second
- *   lock waits for the owner to unlock, and the owner is the waiting thread
- *   itself, so it blocks forever. Either make the mutex RECURSIVE on purpose or
- *   split out a helper that expects the lock to be held already.
+ *   the same lock again. POSIX keeps two types apart here: relocking a
+ *   PTHREAD_MUTEX_NORMAL mutex deadlocks, while relocking a
+ *   PTHREAD_MUTEX_DEFAULT one (what pthread_mutex_init(&m, NULL) gives) is
+ *   undefined behaviour. glibc implements DEFAULT as NORMAL, so here the second
+ *   lock waits for the owner, which is the waiting thread itself, and it blocks
+ *   forever; another C library may do anything. Either make the mutex RECURSIVE
+ *   on purpose, or ERRORCHECK to get EDEADLK, or split out a helper that
+ *   expects the lock to be held already.
  * timeout: 5
  * expect tsan: deadlock -- TSan's deadlock detector looks for lock-order
  *   cycles between mutexes and says nothing about a self-deadlock on one.
@@ -25,7 +29,7 @@ static int balance;
 
 static void deposit(int amount)
 {
-    pthread_mutex_lock(&account_lock);   /* racelab: double-lock */ /* 2nd time: hangs */
+    pthread_mutex_lock(&account_lock);   /* racelab: double-lock -- 2nd time: hangs */
     balance += amount;
     pthread_mutex_unlock(&account_lock);
 }
@@ -35,7 +39,7 @@ static void transfer_in(const int *amounts, int n)
 {
     pthread_mutex_lock(&account_lock);
     for (int i = 0; i < n; i++)
-        deposit(amounts[i]);            /* BUG: deposit() locks again */
+        deposit(amounts[i]);            /* The bug: deposit() locks again */
     pthread_mutex_unlock(&account_lock);
 }
 

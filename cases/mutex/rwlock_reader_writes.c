@@ -36,7 +36,7 @@ static long lookup(void)
     pthread_rwlock_rdlock(&cache_lock);
     pthread_barrier_wait(&both_inside);
     if (!cache_valid) {                  /* racelab: data-race */
-        cache_value = compute();         /* racelab: data-race */ /* BUG: write under rdlock */
+        cache_value = compute();         /* racelab: data-race -- write under rdlock */
         cache_valid = 1;                 /* racelab: data-race */
     }
     long v = cache_value;                /* racelab: data-race */

@@ -34,7 +34,7 @@ int main(void)
 {
     pthread_t a, b;
     pthread_create(&a, NULL, count, &reader_lock);
-    pthread_create(&b, NULL, count, &writer_lock);   /* BUG: another mutex */
+    pthread_create(&b, NULL, count, &writer_lock);   /* The bug: another mutex */
     pthread_join(a, NULL);
     pthread_join(b, NULL);
     printf("hits %ld (expected 2000)\n", hits);

@@ -29,14 +29,14 @@ static void *worker(void *arg)
 {
     (void)arg;
     printf("worker: %s verbose=%d\n", cfg.name, cfg.verbose);
-    pthread_mutex_unlock(&config_lock);   /* racelab: bad-unlock */ /* locked by main */
+    pthread_mutex_unlock(&config_lock);   /* racelab: bad-unlock -- locked by main */
     return NULL;
 }
 
 int main(void)
 {
     pthread_t t;
-    pthread_mutex_lock(&config_lock);     /* racelab: held-lock-exit */ /* main owns it */
+    pthread_mutex_lock(&config_lock);     /* racelab: held-lock-exit -- main owns it */
     cfg.verbose = 1;
     snprintf(cfg.name, sizeof cfg.name, "racelab");
     pthread_create(&t, NULL, worker, NULL);   /* the worker "releases" it */

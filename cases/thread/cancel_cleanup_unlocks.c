@@ -53,7 +53,7 @@ int main(void)
         fprintf(stderr, "worker was not cancelled\n");
         return 1;
     }
-    pthread_mutex_lock(&lock); /* racelab: double-lock */ /* free again: the handler released it */
+    pthread_mutex_lock(&lock); /* racelab: double-lock -- free again: the handler released it */
     pthread_mutex_unlock(&lock);
     sem_destroy(&holding);
     printf("worker cancelled, lock released\n");

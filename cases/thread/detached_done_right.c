@@ -7,7 +7,12 @@
  *   through synchronisation that orders its writes before the reader's reads:
  *   here it stores the result and sets done under a mutex and signals a
  *   condition variable that main waits on. Main may then read the result and
- *   exit even if the thread has not quite returned yet.
+ *   exit even if the thread has not quite returned yet. What the thread may
+ *   touch after that last signal is little: once main returns, exit() runs
+ *   the atexit handlers and flushes and closes stdio while the thread may
+ *   still run, then ends the process wherever the thread is. So nothing of
+ *   main's (its locals are gone), no stdio, nothing a handler frees: here the
+ *   thread only unlocks a static mutex and returns.
  * expect tsan: clean
  * expect helgrind: clean
  * expect drd: clean

@@ -23,7 +23,7 @@ static int take_job(void)
 {
     pthread_mutex_lock(&queue_lock); /* racelab: held-lock-exit */
     if (queue_len == 0)
-        return -1; /* BUG: returns with queue_lock held */
+        return -1; /* The bug: returns with queue_lock held */
     queue_len--;
     pthread_mutex_unlock(&queue_lock);
     return 0;

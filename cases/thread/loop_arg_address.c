@@ -10,7 +10,7 @@
  *   array element per thread (loop_arg_per_thread).
  * expect tsan: data-race
  * expect helgrind: data-race
- * expect drd: clean -- DRD ignores accesses to stack variables unless run with --check-stack-var=yes, and i lives on main's stack.
+ * expect drd: clean -- DRD drops a thread's accesses to its own stack unless run with --check-stack-var=yes (which catches this bug), and i lives on main's stack.
  */
 #include <pthread.h>
 #include <stdint.h>
