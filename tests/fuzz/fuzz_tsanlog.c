@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fd = fuzz_memfile(data, size, path, sizeof path);
     if (fd >= 0) {
         FUZZ_CHECK(rl_tsan_parse_file(path, case_path, pid, fuzz_sink, &by_file, NULL) == 0);
-        close(fd);
+        fuzz_memfile_done(fd, path);
         FUZZ_CHECK(fuzz_trace_same(&by_line, &by_file, "line by line", "rl_tsan_parse_file"));
     }
     for (size_t g = 0; g < by_line.rs.n; g++)

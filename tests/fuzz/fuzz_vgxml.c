@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fd = fuzz_memfile(data, size, path, sizeof path);
     if (fd >= 0) {
         FUZZ_CHECK(rl_vgxml_parse_file(path, tool, case_path, fuzz_sink, &by_file, &rf) == 0);
-        close(fd);
+        fuzz_memfile_done(fd, path);
         same_result(&rw, &rf);
         FUZZ_CHECK(fuzz_trace_same(&whole, &by_file, "fed whole", "rl_vgxml_parse_file"));
     }
