@@ -1,6 +1,13 @@
-/* See output.h. The JSON is written by hand: a flat, documented shape (docs/json.md). */
+/* See output.h. The JSON is written by hand: a flat, documented shape (docs/json.md).
+ *
+ * Everything not racelab's own words (paths, the tools' texts, the program's stderr) is
+ * written escaped, so that it cannot draw on a terminal or split a verdict line: in the text,
+ * a control byte (C0, DEL) or a byte that begins no valid UTF-8 character is shown as \xNN, a
+ * C1 control (U+0080-U+009F) as \u00NN, a backslash as \\; in the JSON, which is always
+ * valid UTF-8, controls are \u00NN and an invalid byte is U+FFFD (\ufffd). */
 #include "output.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const placement_names[] = {
@@ -11,6 +18,74 @@ static const char *const placement_names[] = {
 };
 _Static_assert(sizeof placement_names / sizeof placement_names[0] == RL_PLACE_COUNT,
                "one name per placement");
+
+/* The length (1 to 4) of the valid UTF-8 character at s, of at most n bytes, with its code
+ * point in *cp; 0 if s begins no valid character (a stray byte, an overlong form, a
+ * surrogate, past U+10FFFF, or cut short). */
+static size_t utf8_char(const unsigned char *s, size_t n, unsigned *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+                 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+                 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                                : 0;
+    if (!len || len > n)
+        return 0;
+    unsigned c = s[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3f);
+    }
+    if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+        (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+/* Writes n bytes of s escaped for a terminal (see the top of this file). */
+static void put_text(FILE *out, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (n) {
+        unsigned cp;
+        size_t len = utf8_char(p, n, &cp);
+        if (len == 0 || cp < 0x20 || cp == 0x7f)
+            fprintf(out, "\\x%02x", p[0]);
+        else if (cp == '\\')
+            fputs("\\\\", out);
+        else if (cp >= 0x80 && cp <= 0x9f)
+            fprintf(out, "\\u%04x", cp);
+        else
+            fwrite(p, 1, len, out);
+        len = len ? len : 1;
+        p += len;
+        n -= len;
+    }
+}
+
+/* s escaped as put_text does, for a printf argument: in one of a few static buffers, used in
+ * turn (enough for every argument of one call). */
+static const char *esc(const char *s)
+{
+    static char bufs[6][4096 * 4 + 64];
+    static unsigned next;
+    char *buf = bufs[next++ % 6];
+    FILE *m = fmemopen(buf, sizeof bufs[0], "w");
+    if (!m)
+        return "?";
+    put_text(m, s, strlen(s));
+    fflush(m);
+    long end = ftell(m);
+    fclose(m);
+    /* Terminated here, not by fmemopen: an empty string writes nothing at all. */
+    buf[end < 0 ? 0 : end < (long)sizeof bufs[0] ? end : (long)sizeof bufs[0] - 1] = '\0';
+    return buf;
+}
 
 static void lines_of(const struct rl_report *r, char *buf, size_t size)
 {
@@ -46,14 +121,16 @@ static const char *label(const struct rl_session *s)
         snprintf(buf, sizeof buf, "%s:%s/%s", rl_tool_name(s->tool), s->c->concept, s->c->name);
     else
         snprintf(buf, sizeof buf, "%s:%s", rl_tool_name(s->tool), s->program[0]);
-    return buf;
+    return esc(buf);
 }
 
 static void indent(FILE *out, const char *text, const char *prefix)
 {
     while (*text) {
         size_t n = strcspn(text, "\n");
-        fprintf(out, "%s%.*s\n", prefix, (int)n, text);
+        fputs(prefix, out);
+        put_text(out, text, n);
+        fputc('\n', out);
         text += n + (text[n] == '\n');
     }
 }
@@ -63,7 +140,7 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
     const struct rl_result *res = &o->result;
     const struct rl_verdict *v = &o->verdict;
     char buf[1024];
-    fprintf(out, "%s %s (%s, %.2f s)\n", v->pass ? "PASS" : "FAIL", label(s), s->tool_version,
+    fprintf(out, "%s %s (%s, %.2f s)\n", v->pass ? "PASS" : "FAIL", label(s), esc(s->tool_version),
             res->seconds);
     rl_kindset_format(v->expected, buf, sizeof buf);
     fprintf(out, "  expected: %s\n", buf);
@@ -90,14 +167,15 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
         const struct rl_report *r = &res->reports.v[i];
         char lines[256];
         lines_of(r, lines, sizeof lines);
-        fprintf(out, "  %-14s %s: %s\n", rl_kind_name(r->kind), r->tool_kind, r->headline);
+        fprintf(out, "  %-14s %s: %s\n", rl_kind_name(r->kind), esc(r->tool_kind),
+                esc(r->headline));
         enum rl_placement p = v->placement ? v->placement[i] : RL_PLACE_FREE;
         if (r->nlines)
             fprintf(out, "  %-14s case lines %s%s", "", lines,
                     p == RL_PLACE_MARKED ? " (marked)" : "");
         else
             fprintf(out, "  %-14s %s%s", "", r->location[0] ? "at " : "no source location",
-                    r->location);
+                    esc(r->location));
         if (p == RL_PLACE_UNLOCATED)
             fprintf(out, " (unlocated: cites no line of the case)");
         if (r->count > 1)
@@ -107,7 +185,7 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
             char marked[256];
             marked_lines(s->c, r->kind, marked, sizeof marked);
             fprintf(out, "  %-14s WRONG LINE: %s is marked on line(s) %s of %s\n", "",
-                    rl_kind_name(r->kind), marked, s->c->path);
+                    rl_kind_name(r->kind), marked, esc(s->c->path));
         }
     }
     if (res->reports.dropped)
@@ -123,9 +201,9 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
     if (!verbose && v->pass)
         return;
     if (s->c && !v->pass)
-        fprintf(out, "  lesson:   %s\n", s->c->lesson);
+        fprintf(out, "  lesson:   %s\n", esc(s->c->lesson));
     if (s->expect_note && *s->expect_note && !v->pass)
-        fprintf(out, "  note:     %s\n", s->expect_note);
+        fprintf(out, "  note:     %s\n", esc(s->expect_note));
     int shown = 0;
     for (size_t i = 0; i < res->reports.n && shown < 3; i++) {
         if (!res->reports.v[i].excerpt)
@@ -173,7 +251,23 @@ void rl_print_summary(FILE *out, const struct rl_session *s)
 static void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    size_t left = strlen(s);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, left--) {
+        unsigned cp;
+        size_t len = *p < 0x80 ? 1 : utf8_char(p, left, &cp);
+        if (len == 0) { /* not UTF-8: the replacement character, never the raw byte */
+            fputs("\\ufffd", out);
+            continue;
+        }
+        if (len > 1) {
+            if (cp <= 0x9f)
+                fprintf(out, "\\u%04x", cp); /* a C1 control */
+            else
+                fwrite(p, 1, len, out);
+            p += len - 1;
+            left -= len - 1;
+            continue;
+        }
         switch (*p) {
         case '"':
             fputs("\\\"", out);
@@ -188,7 +282,7 @@ static void json_string(FILE *out, const char *s)
             fputs("\\t", out);
             break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20 || *p == 0x7f)
                 fprintf(out, "\\u%04x", *p);
             else
                 fputc(*p, out);

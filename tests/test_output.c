@@ -303,12 +303,97 @@ static void daemon_checks(void **state)
     rl_case_free(&c);
 }
 
+/* Whether the n bytes at s are valid UTF-8 (RFC 3629: no overlong form, no surrogate). */
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        size_t len = c < 0x80                 ? 1
+                     : c >= 0xc2 && c <= 0xdf ? 2
+                     : c >= 0xe0 && c <= 0xef ? 3
+                     : c >= 0xf0 && c <= 0xf4 ? 4
+                                              : 0;
+        if (!len || i + len > n)
+            return 0;
+        unsigned cp = c & (0xff >> (len + 1));
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        if (len > 1 && ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+                        (len == 4 && (cp < 0x10000 || cp > 0x10ffff))))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* A hostile program (issue 12): a path with a newline, ESC, CR, a C1 control, a backslash
+ * and a byte that is no UTF-8, a tool text with escapes, and a stderr that tries to erase its
+ * own FAIL block and draw a green PASS. The text shows each such byte escaped (\xNN, \u00NN,
+ * \\) and every verdict line whole; the JSON is valid UTF-8 (U+FFFD for the bad byte). The
+ * Helgrind race in it shows both its sides. */
+static void hostile_bytes(void **state)
+{
+    (void)state;
+    static char path[] = "/tmp/evil\n\x1b[2K\rPASS tsan:ok \xc2\x9b\\x \xff\xfe/prog";
+    static char arg[] = "--title=\x1b]0;owned\x07";
+    char *const program[] = {path, arg, NULL};
+    struct rl_outcome run = {0};
+    struct rl_session s = {
+        RL_TOOL_HELGRIND, "valgrind-3.19.0\x1b[0m", NULL, program, 0, NULL, &run, 1};
+    char xml[512];
+    snprintf(xml, sizeof xml, "%s/helgrind-segrace.0.xml", FIXTURES);
+    struct rl_vgxml_result vres;
+    assert_int_equal(
+        rl_vgxml_parse_file(xml, RL_TOOL_HELGRIND, NULL, rl_tool_sink, &run.result.reports, &vres),
+        0);
+    struct rl_report lie = {.kind = RL_KIND_UNCLASSIFIED, .tool_kind = "tsan"};
+    snprintf(lie.headline, sizeof lie.headline, "a headline\r\x1b[31mthat lies\x1b[0m\n\xe2\x82");
+    rl_excerpt_append(&lie.excerpt, "WARNING: ThreadSanitizer: \x1b[2Jcleared\r");
+    rl_reports_add(&run.result.reports, &lie);
+    snprintf(run.result.stderr_tail, sizeof run.result.stderr_tail,
+             "\x1b[1A\x1b[2K\x1b[32mPASS\x1b[0m all good\r\n"
+             "tab\there, euro \xe2\x82\xac, C1 \xc2\x9b, bad \xff, DEL \x7f\n");
+    outcome(&run, &s, 0, 1.0);
+    assert_false(run.verdict.pass);
+    check_golden("hostile", &s, 1);
+
+    char *text = NULL, *json = NULL;
+    size_t text_len = 0, json_len = 0;
+    FILE *t = open_memstream(&text, &text_len);
+    rl_print_run(t, &s, &run, 1);
+    fclose(t);
+    for (size_t i = 0; i < text_len; i++)
+        if (((unsigned char)text[i] < 0x20 && text[i] != '\n') || text[i] == 0x7f)
+            fail_msg("a raw control byte 0x%02x at offset %zu of the text", text[i], i);
+    assert_true(valid_utf8((const unsigned char *)text, text_len));
+    assert_null(strstr(text, "\xc2\x9b"));
+    /* The first line is the whole verdict line, the path escaped in it. */
+    assert_int_equal(strncmp(text, "FAIL helgrind:/tmp/evil\\x0a\\x1b[2K\\x0dPASS", 40), 0);
+    assert_non_null(
+        strstr(text, "\\u009b\\\\x \\xff\\xfe/prog (valgrind-3.19.0\\x1b[0m, 1.00 s)\n"));
+    FILE *j = open_memstream(&json, &json_len);
+    assert_int_equal(rl_write_json(j, &s), 0);
+    fclose(j);
+    assert_true(valid_utf8((const unsigned char *)json, json_len));
+    for (size_t i = 0; i + 1 < json_len; i++)
+        if ((unsigned char)json[i] < 0x20 || json[i] == 0x7f)
+            fail_msg("a raw control byte 0x%02x at offset %zu of the JSON", json[i], i);
+    assert_non_null(strstr(json, "\\u009b\\\\x \\ufffd\\ufffd/prog"));
+    free(text);
+    free(json);
+    free_session(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pass_marked),  cmocka_unit_test(fail_extra_missing),
-        cmocka_unit_test(wrong_line),   cmocka_unit_test(hang),
-        cmocka_unit_test(tool_failure), cmocka_unit_test(daemon_checks),
+        cmocka_unit_test(pass_marked),   cmocka_unit_test(fail_extra_missing),
+        cmocka_unit_test(wrong_line),    cmocka_unit_test(hang),
+        cmocka_unit_test(tool_failure),  cmocka_unit_test(daemon_checks),
+        cmocka_unit_test(hostile_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
