@@ -321,10 +321,13 @@ static int read_markers(struct parse *p, struct rl_case *c, const char *text, si
                 size_t last = stop;
                 while (last > k && (text[last - 1] == ' ' || text[last - 1] == '\t'))
                     last--;
+                /* At most 40 bytes of what follows, for the message. */
+                char rest[41];
+                snprintf(rest, sizeof rest, "%.*s", (int)(last - k), text + k);
                 return fail(p, line,
-                            "marker 'racelab: %s' is followed by '%.*s': one kind per marker, "
+                            "marker 'racelab: %s' is followed by '%s': one kind per marker, "
                             "then optionally ' -- note'",
-                            kind, (int)(last - k < 40 ? last - k : 40), text + k);
+                            kind, rest);
             }
             if (add_marker(p, c, line, kind, note) < 0)
                 return -1;
