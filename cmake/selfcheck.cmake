@@ -69,7 +69,9 @@ if(NOT RACELAB_VALGRIND)
   message(WARNING "valgrind not found: no selfcheck:memcheck tests")
 endif()
 
-# The executables defined in the folders under tests/ (recursively): the unit-test programs.
+# The executables defined in the folders under tests/ (recursively) that link racelab_core:
+# the unit-test programs (the hostile programs of tests/hang, tests/isolation and tests/proof
+# are the harness's subjects, some TSan builds, which ASan cannot join).
 function(_racelab_selfcheck_programs dir out)
   set(found "")
   get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
@@ -78,7 +80,8 @@ function(_racelab_selfcheck_programs dir out)
   if(at EQUAL 0)
     foreach(t IN LISTS targets)
       get_target_property(type ${t} TYPE)
-      if(type STREQUAL "EXECUTABLE")
+      get_target_property(libs ${t} LINK_LIBRARIES)
+      if(type STREQUAL "EXECUTABLE" AND "racelab_core" IN_LIST libs)
         list(APPEND found ${t})
       endif()
     endforeach()

@@ -565,6 +565,7 @@ int rl_run_start(struct rl_run *r, const struct rl_spawn *sp, char *err, size_t 
             snprintf(err, errsize, "cannot run %s: %s", sp->argv[0],
                      got == (ssize_t)sizeof e ? strerror(e.status) : "the reaper died");
             rl_run_kill(r);
+            rl_run_free(r); /* a run that never started leaves the caller nothing to free */
             return -1;
         }
         break;

@@ -3,6 +3,7 @@
  * end the wait: the run itself (deadlock material), the clock, or the outside world. */
 #include "hang.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <netinet/in.h>
@@ -419,7 +420,12 @@ static void mq_receive_from(const struct timespec *at)
     struct mq_attr attr = {.mq_maxmsg = 1, .mq_msgsize = sizeof msg};
     mqd_t q = mq_open(name, O_RDWR | O_CREAT, 0600, &attr);
     mq_unlink(name);
-    mq_timedreceive(q, msg, sizeof msg, NULL, at);
+    /* mq_receive is mq_timedreceive with no timeout, system call 243 either way (glibc
+     * declares the timeout of mq_timedreceive non-null). */
+    if (at)
+        mq_timedreceive(q, msg, sizeof msg, NULL, at);
+    else
+        mq_receive(q, msg, sizeof msg, NULL);
 }
 
 static void do_mq_receive(void)
@@ -643,6 +649,10 @@ static void row_epoll_pwait(void **s)
 static void row_epoll_pwait2(void **s)
 {
     (void)s;
+    /* Valgrind 3.19 does not know system call 441 (the selfcheck runs this under memcheck):
+     * where the call does not exist, there is nothing to classify. */
+    if (syscall(SYS_epoll_pwait2, -1, NULL, 0, NULL, NULL, 0) < 0 && errno == ENOSYS)
+        skip();
     expect(SYS_epoll_pwait2, epoll_pwait2_timed, RL_END_ITSELF, "timeout");
 }
 

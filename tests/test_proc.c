@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +66,7 @@ static void exit_status(void **state)
     assert_int_equal(WEXITSTATUS(r.main_status), 3);
     assert_false(r.crashed);
     rl_run_kill(&r);
+    rl_run_free(&r);
 }
 
 static void crash_is_seen(void **state)
@@ -77,6 +79,7 @@ static void crash_is_seen(void **state)
     assert_int_equal(r.crash_signal, SIGSEGV);
     assert_true(WIFSIGNALED(r.main_status));
     rl_run_kill(&r);
+    rl_run_free(&r);
 }
 
 static void cannot_exec(void **state)
@@ -110,6 +113,7 @@ static void hang_found_early(void **state)
     rl_threads_describe(pids, n, where, sizeof where);
     assert_non_null(strstr(where, "in read (no timeout)"));
     rl_run_kill(&r);
+    rl_run_free(&r);
     assert_false(alive("racelab-test-hang"));
 }
 
@@ -125,6 +129,7 @@ static void sleeper_runs_to_deadline(void **state)
     pid_t pids[RL_RUN_MAX_PIDS];
     assert_false(rl_threads_all_blocked(pids, rl_run_pids(&r, pids, RL_RUN_MAX_PIDS)));
     rl_run_kill(&r);
+    rl_run_free(&r);
 }
 
 static void double_fork_leaves_nothing(int no_namespace)
@@ -138,6 +143,7 @@ static void double_fork_leaves_nothing(int no_namespace)
     assert_true(rl_run_pids(&r, pids, 8) >= 1);
     assert_true(alive("racelab-test-orphan"));
     rl_run_kill(&r);
+    rl_run_free(&r);
     assert_false(alive("racelab-test-orphan"));
     assert_int_equal(rl_run_pids(&r, pids, 8), 0);
 }
@@ -180,6 +186,7 @@ static void signal_by_program_pid(void **state)
     assert_false(r.crashed); /* racelab sent it */
     assert_int_equal(rl_run_signal(&r, 999999, SIGTERM), -1);
     rl_run_kill(&r);
+    rl_run_free(&r);
 }
 
 /* The program's own session and process group: kill(0, SIGTERM) reaches neither racelab
@@ -193,6 +200,7 @@ static void own_process_group(int no_namespace)
     assert_int_equal(WEXITSTATUS(r.main_status), 4);
     assert_false(r.reaper_lost);
     rl_run_kill(&r);
+    rl_run_free(&r);
     assert_int_equal(r.isolation,
                      no_namespace ? RL_ISOLATION_FALLBACK : RL_ISOLATION_PID_NAMESPACE);
 }
@@ -216,9 +224,21 @@ static void reaper_killed_is_lost(void **state)
 {
     (void)state;
     struct rl_run r;
-    start(&r, "kill -KILL $PPID; exit 0", 1);
+    /* The program waits for the test's word, so that the reaper dies after the start (a
+     * reaper killed before it could say the program started is a failed start instead). */
+    char fifo[160], cmd[300];
+    snprintf(fifo, sizeof fifo, "%s/go", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    snprintf(cmd, sizeof cmd, "read x < '%s'; kill -KILL $PPID; exit 0", fifo);
+    start(&r, cmd, 1);
+    FILE *go = fopen(fifo, "w");
+    assert_non_null(go);
+    fputs("go\n", go);
+    fclose(go);
+    unlink(fifo);
     assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 10, 0), RL_WAIT_DONE);
     rl_run_kill(&r);
+    rl_run_free(&r);
     assert_true(r.reaper_lost);
     assert_true(WIFSIGNALED(r.reaper_status));
     assert_int_equal(WTERMSIG(r.reaper_status), SIGKILL);
