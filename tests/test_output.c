@@ -132,12 +132,13 @@ static void free_session(struct rl_session *s)
 static char *const bare_program[] = {"/usr/local/bin/racy-server", "--threads", "4", NULL};
 static char *const case_program[] = {"build/cases/tsan/race/golden_race", NULL};
 
-/* A case whose race is caught on its marked line. */
-static void pass_marked(void **state)
+/* The gcc TSan race fixture against a case whose marker sits on marked_line (the race is on
+ * line 10), rendered as scenario (and as scenario_verbose with the excerpts, when given). */
+static void race_against_marker(int marked_line, double seconds, int want_pass,
+                                const char *scenario, const char *scenario_verbose)
 {
-    (void)state;
     struct rl_case c;
-    race_case(&c, 10);
+    race_case(&c, marked_line);
     struct rl_outcome run = {0};
     struct rl_session s = {RL_TOOL_TSAN,
                            "ThreadSanitizer (gcc 12.2.0)",
@@ -148,12 +149,20 @@ static void pass_marked(void **state)
                            &run,
                            1};
     tsan_reports("tsan-gcc-race.0.log", FIXTURE_SRC, &run.result.reports);
-    outcome(&run, &s, 0, 0.42);
-    assert_true(run.verdict.pass);
-    check_golden("pass-marked", &s, 0);
-    check_golden("pass-marked-verbose", &s, 1);
+    outcome(&run, &s, 0, seconds);
+    assert_int_equal(run.verdict.pass, want_pass);
+    check_golden(scenario, &s, 0);
+    if (scenario_verbose)
+        check_golden(scenario_verbose, &s, 1);
     free_session(&s);
     rl_case_free(&c);
+}
+
+/* A case whose race is caught on its marked line. */
+static void pass_marked(void **state)
+{
+    (void)state;
+    race_against_marker(10, 0.42, 1, "pass-marked", "pass-marked-verbose");
 }
 
 /* A program run with --expect: a lock-order expected, a race and a thread leak reported. */
@@ -181,23 +190,7 @@ static void fail_extra_missing(void **state)
 static void wrong_line(void **state)
 {
     (void)state;
-    struct rl_case c;
-    race_case(&c, 11);
-    struct rl_outcome run = {0};
-    struct rl_session s = {RL_TOOL_TSAN,
-                           "ThreadSanitizer (gcc 12.2.0)",
-                           &c,
-                           case_program,
-                           RL_KINDSET(RL_KIND_DATA_RACE),
-                           NULL,
-                           &run,
-                           1};
-    tsan_reports("tsan-gcc-race.0.log", FIXTURE_SRC, &run.result.reports);
-    outcome(&run, &s, 0, 0.4);
-    assert_false(run.verdict.pass);
-    check_golden("wrong-line", &s, 0);
-    free_session(&s);
-    rl_case_free(&c);
+    race_against_marker(11, 0.4, 0, "wrong-line", NULL);
 }
 
 /* An unexpected deadlock, with where each thread waited. */
