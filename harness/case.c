@@ -26,8 +26,20 @@ struct raw_value {
     char text[2048];
 };
 
-enum { K_CONCEPT, K_VARIANT, K_TWIN, K_TITLE, K_LESSON, K_TIMEOUT, K_EXPECT, K_COUNT };
-static const char *const key_names[] = {"concept", "variant", "twin", "title", "lesson", "timeout"};
+enum {
+    K_CONCEPT,
+    K_VARIANT,
+    K_TWIN,
+    K_TITLE,
+    K_LESSON,
+    K_TIMEOUT,
+    K_ARGS,
+    K_EXIT_STATUS,
+    K_EXPECT, /* the per-tool keys follow: "expect <tool>", "options <tool>" */
+    K_COUNT
+};
+static const char *const key_names[] = {"concept", "variant", "twin", "title",
+                                        "lesson",  "timeout", "args", "exit-status"};
 _Static_assert(sizeof key_names / sizeof key_names[0] == K_EXPECT, "one name per plain key");
 
 struct parse {
@@ -36,6 +48,7 @@ struct parse {
     size_t errsize;
     struct raw_value keys[K_EXPECT];
     struct raw_value expect[RL_TOOL_COUNT];
+    struct raw_value options[RL_TOOL_COUNT];
     struct raw_value qualified[RL_CASE_MAX_QUALIFIED];
     int qualified_tool[RL_CASE_MAX_QUALIFIED];
     struct rl_qualifier qualifier[RL_CASE_MAX_QUALIFIED];
@@ -81,6 +94,14 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
     for (int k = 0; k < K_EXPECT; k++)
         if (strcmp(key, key_names[k]) == 0)
             return &p->keys[k];
+    if (strncmp(key, "options ", 8) == 0) {
+        int t = rl_tool_from_name(key + 8);
+        if (t < 0 || t == RL_TOOL_DAEMON) {
+            *bad = fail(p, line, "'%s': options are for tsan, helgrind or drd", key);
+            return NULL;
+        }
+        return &p->options[t];
+    }
     if (strncmp(key, "expect ", 7) == 0) {
         char tool[64];
         copy(tool, sizeof tool, key + 7);
@@ -117,7 +138,7 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
     char keys[256] = "";
     for (size_t k = 0; k < sizeof key_names / sizeof key_names[0]; k++)
         snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s, ", key_names[k]);
-    *bad = fail(p, line, "unknown key '%s' (keys: %sexpect <tool>)", key, keys);
+    *bad = fail(p, line, "unknown key '%s' (keys: %sexpect <tool>, options <tool>)", key, keys);
     return NULL;
 }
 
@@ -421,6 +442,29 @@ int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case
         c->timeout = (int)t;
     }
 
+    v = &p.keys[K_ARGS];
+    if (v->line) {
+        if (v->text[0] == '\0')
+            return fail(&p, v->line, "args is empty");
+        copy(c->args, sizeof c->args, v->text);
+    }
+    c->exit_status = 0;
+    v = &p.keys[K_EXIT_STATUS];
+    if (v->line && rl_exit_status_parse(v->text, &c->exit_status) < 0)
+        return fail(&p, v->line,
+                    "exit-status must be a whole number from 0 to 255 or 'any', not "
+                    "'%s'",
+                    v->text);
+    for (int t = 0; t < RL_TOOL_COUNT; t++) {
+        v = &p.options[t];
+        if (!v->line)
+            continue;
+        if (v->text[0] == '\0')
+            return fail(&p, v->line, "options %s is empty", rl_tool_name(t));
+        copy(c->options[t], sizeof c->options[t], v->text);
+        c->options_line[t] = v->line;
+    }
+
     int daemon = strcmp(c->concept, "daemon") == 0;
     for (int t = 0; t < RL_TOOL_COUNT; t++) {
         int needed = t != RL_TOOL_DAEMON || daemon;
@@ -464,6 +508,26 @@ int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case
             return -1;
         }
     }
+    return 0;
+}
+
+int rl_case_is_daemon(const struct rl_case *c)
+{
+    return strcmp(c->concept, "daemon") == 0;
+}
+
+int rl_exit_status_parse(const char *text, int *status)
+{
+    if (strcmp(text, "any") == 0) {
+        *status = RL_EXIT_STATUS_ANY;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long v = isdigit((unsigned char)text[0]) ? strtol(text, &end, 10) : -1;
+    if (v < 0 || v > 255 || errno || *end)
+        return -1;
+    *status = (int)v;
     return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 #define RL_CASE_TIMEOUT_DEFAULT 10
+/* An exit status that accepts any exit (exit-status: any, --exit-status any). */
+#define RL_EXIT_STATUS_ANY (-1)
 
 /* "expect tsan (clang >= 19): ..." applies only where the tool's version matches;
  * "expect drd (glibc >= 2.43): ..." where the C library's does (racelab and the cases it
@@ -44,6 +46,10 @@ struct rl_case {
     char title[256];
     char lesson[2048];
     int timeout;                            /* seconds */
+    char args[1024];                        /* the program's arguments, space-separated */
+    int exit_status;                        /* the exit status that is no assertion */
+    char options[RL_TOOL_COUNT][1024];      /* "options <tool>:", space-separated; "" */
+    int options_line[RL_TOOL_COUNT];        /* its header line; 0 when absent */
     struct rl_expect expect[RL_TOOL_COUNT]; /* the unqualified expectation of each tool */
     struct rl_expect qualified[RL_CASE_MAX_QUALIFIED]; /* version-qualified ones, in order */
     int qualified_tool[RL_CASE_MAX_QUALIFIED];
@@ -77,6 +83,10 @@ int rl_qualifier_matches_libc(const struct rl_qualifier *q, const char *tool_ver
                               const char *glibc_version);
 /* The running glibc's version ("2.36"), or NULL when the C library is not glibc. */
 const char *rl_glibc_version(void);
+/* "0".."255" or "any" (RL_EXIT_STATUS_ANY). Returns 0, or -1 when it is neither. */
+int rl_exit_status_parse(const char *text, int *status);
+/* Whether the case is a daemon (its concept): it runs the daemon protocol. */
+int rl_case_is_daemon(const struct rl_case *c);
 /* Kinds that have at least one marker. */
 rl_kindset rl_case_marked_kinds(const struct rl_case *c);
 /* Whether the line carries a marker of that kind. */

@@ -10,8 +10,9 @@
 
 static const struct {
     const char *name, *needs;
+    int timeout;
 } tool_rows[] = {
-#define TOOL_ROW(id, name, needs) [RL_TOOL_##id] = {name, needs},
+#define TOOL_ROW(id, name, needs, timeout) [RL_TOOL_##id] = {name, needs, timeout},
     RL_TOOLS(TOOL_ROW)
 #undef TOOL_ROW
 };
@@ -59,6 +60,11 @@ const char *rl_tool_name(enum rl_tool_id tool)
 const char *rl_tool_needs(enum rl_tool_id tool)
 {
     return (unsigned)tool < RL_TOOL_COUNT ? tool_rows[tool].needs : "?";
+}
+
+int rl_tool_default_timeout(enum rl_tool_id tool)
+{
+    return (unsigned)tool < RL_TOOL_COUNT ? tool_rows[tool].timeout : 10;
 }
 
 int rl_tool_from_name(const char *name)

@@ -113,15 +113,49 @@ static void marked_lines(const struct rl_case *c, enum rl_kind kind, char *buf, 
     }
 }
 
-static const char *label(const struct rl_session *s)
+const char *rl_session_name(const struct rl_session *s)
 {
     /* A program's path is a PATH_MAX at most: room for it whole. */
     static char buf[4096 + 64];
+    if (s->set.name)
+        return s->set.name;
     if (s->c)
-        snprintf(buf, sizeof buf, "%s:%s/%s", rl_tool_name(s->tool), s->c->concept, s->c->name);
+        snprintf(buf, sizeof buf, "%s/%s", s->c->concept, s->c->name);
     else
-        snprintf(buf, sizeof buf, "%s:%s", rl_tool_name(s->tool), s->program[0]);
+        snprintf(buf, sizeof buf, "%s", s->program[0]);
+    return buf;
+}
+
+static const char *label(const struct rl_session *s)
+{
+    static char buf[4096 + 96];
+    snprintf(buf, sizeof buf, "%s:%s", rl_tool_name(s->tool), rl_session_name(s));
     return esc(buf);
+}
+
+/* The options in effect, on one line: the settings, then what the tool was given. */
+static void print_settings(FILE *out, const struct rl_session *s)
+{
+    const struct rl_settings *set = &s->set;
+    fprintf(out, "  options:  timeout %g s, exit status ", set->timeout);
+    if (set->exit_status == RL_EXIT_STATUS_ANY)
+        fputs("any", out);
+    else
+        fprintf(out, "%d", set->exit_status);
+    fprintf(out, ", cwd %s", set->cwd ? esc(set->cwd) : "the run's folder");
+    fprintf(out, ", stdin %s",
+            !set->stdin_path                    ? "/dev/null"
+            : strcmp(set->stdin_path, "-") == 0 ? "racelab's"
+                                                : esc(set->stdin_path));
+    if (set->output)
+        fputs(", --output", out);
+    for (char *const *o = set->tool_options; o && *o; o++)
+        fprintf(out, ", %s", esc(*o));
+    for (char *const *f = set->suppressions; f && *f; f++)
+        fprintf(out, ", suppressions %s", esc(*f));
+    if (set->env_name && set->env_value)
+        fprintf(out, ", %s=%s", set->env_name, esc(set->env_value));
+    fputc('\n', out);
 }
 
 static void indent(FILE *out, const char *text, const char *prefix)
@@ -142,6 +176,7 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
     char buf[1024];
     fprintf(out, "%s %s (%s, %.2f s)\n", v->pass ? "PASS" : "FAIL", label(s), esc(s->tool_version),
             res->seconds);
+    print_settings(out, s);
     rl_kindset_format(v->expected, buf, sizeof buf);
     fprintf(out, "  expected: %s\n", buf);
     rl_kindset_format(v->observed, buf, sizeof buf);
@@ -159,8 +194,12 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
                 res->harness & RL_KINDSET(RL_KIND_DEADLOCK) ? "every thread blocked"
                                                             : "still running",
                 res->hang_seconds);
-    if (res->harness & RL_KINDSET(RL_KIND_ASSERTION))
-        fprintf(out, "  exit:     the program exited with status %d\n", res->exit_code);
+    if (res->harness & RL_KINDSET(RL_KIND_ASSERTION)) {
+        fprintf(out, "  exit:     the program exited with status %d", res->exit_code);
+        if (s->set.exit_status > 0)
+            fprintf(out, ", not %d", s->set.exit_status);
+        fputc('\n', out);
+    }
     if (res->harness & RL_KINDSET(RL_KIND_CRASH))
         fprintf(out, "  crash:    a process died of a signal racelab did not send\n");
     for (size_t i = 0; i < res->reports.n; i++) {
@@ -214,6 +253,10 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
         fprintf(out, "  report excerpt (%s):\n", rl_kind_name(res->reports.v[i].kind));
         indent(out, res->reports.v[i].excerpt, "    | ");
         shown++;
+    }
+    if (res->stdout_tail[0] && !v->pass) {
+        fprintf(out, "  program stdout (tail):\n");
+        indent(out, res->stdout_tail, "    | ");
     }
     if (res->stderr_tail[0] && !v->pass) {
         fprintf(out, "  program stderr (tail):\n");
@@ -354,12 +397,57 @@ static void json_run(FILE *out, const struct rl_outcome *o)
     fputs("]}", out);
 }
 
+static void json_strings(FILE *out, char *const *v)
+{
+    fputc('[', out);
+    for (char *const *p = v; p && *p; p++) {
+        if (p != v)
+            fputc(',', out);
+        json_string(out, *p);
+    }
+    fputc(']', out);
+}
+
+static void json_or_null(FILE *out, const char *text)
+{
+    if (text)
+        json_string(out, text);
+    else
+        fputs("null", out);
+}
+
+static void json_settings(FILE *out, const struct rl_settings *set)
+{
+    fprintf(out, "{\"timeout\":%g,\"exit_status\":", set->timeout);
+    if (set->exit_status == RL_EXIT_STATUS_ANY)
+        fputs("\"any\"", out);
+    else
+        fprintf(out, "%d", set->exit_status);
+    fputs(",\"cwd\":", out);
+    json_or_null(out, set->cwd);
+    fputs(",\"stdin\":", out);
+    json_or_null(out, set->stdin_path);
+    fprintf(out, ",\"output\":%s,\"tool_options\":", set->output ? "true" : "false");
+    json_strings(out, set->tool_options);
+    fputs(",\"suppressions\":", out);
+    json_strings(out, set->suppressions);
+    fputs(",\"environment\":{", out);
+    if (set->env_name && set->env_value) {
+        json_string(out, set->env_name);
+        fputc(':', out);
+        json_string(out, set->env_value);
+    }
+    fputs("}}", out);
+}
+
 int rl_write_json(FILE *out, const struct rl_session *s)
 {
     int passed = 0;
     for (int i = 0; i < s->nruns; i++)
         passed += s->runs[i].verdict.pass;
-    fputs("{\"schema\":\"racelab-run/1\",\"tool\":", out);
+    fputs("{\"schema\":\"racelab-run/2\",\"test\":", out);
+    json_string(out, rl_session_name(s));
+    fputs(",\"tool\":", out);
     json_string(out, rl_tool_name(s->tool));
     fputs(",\"tool_version\":", out);
     json_string(out, s->tool_version);
@@ -381,7 +469,9 @@ int rl_write_json(FILE *out, const struct rl_session *s)
             fputc(',', out);
         json_string(out, *a);
     }
-    fputs("],\"expected\":", out);
+    fputs("],\"options\":", out);
+    json_settings(out, &s->set);
+    fputs(",\"expected\":", out);
     json_kinds(out, s->expected);
     fputs(",\"note\":", out);
     json_string(out, s->expect_note ? s->expect_note : "");

@@ -13,6 +13,20 @@ struct rl_outcome {
     struct rl_verdict verdict;
 };
 
+/* Every option in effect for a run (shown with the verdict, and in the JSON). */
+struct rl_settings {
+    const char *name;          /* --name; NULL: the case's concept/name, or the program */
+    double timeout;            /* seconds, scaled */
+    int exit_status;           /* the exit that is no assertion, or RL_EXIT_STATUS_ANY */
+    const char *cwd;           /* NULL: the run's own folder */
+    const char *stdin_path;    /* NULL: /dev/null; "-": racelab's stdin */
+    int output;                /* --output */
+    char *const *tool_options; /* the case's, then --tool-option's (never NULL) */
+    char *const *suppressions; /* absolute paths (never NULL) */
+    const char *env_name;      /* the tool's variable racelab inherited (TSAN_OPTIONS ...) */
+    const char *env_value;     /* its value; NULL when unset */
+};
+
 struct rl_session {
     enum rl_tool_id tool;
     char tool_version[128];
@@ -20,9 +34,13 @@ struct rl_session {
     char *const *program;
     rl_kindset expected;
     const char *expect_note;
+    struct rl_settings set;
     struct rl_outcome *runs;
     int nruns;
 };
+
+/* The test's name: --name, the case's concept/name, or the program's path. */
+const char *rl_session_name(const struct rl_session *s);
 
 /* One run's verdict for a person; verbose adds the lesson, excerpts and waits. */
 void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome *o, int verbose);

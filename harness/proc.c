@@ -176,7 +176,9 @@ static void start_program(const struct rl_spawn *sp, const char *pty_slave, int 
     if (pty_slave) {
         in = out = errfd = open(pty_slave, O_RDWR);
     } else {
-        in = open("/dev/null", O_RDONLY);
+        in = !sp->in_path                    ? open("/dev/null", O_RDONLY)
+             : strcmp(sp->in_path, "-") == 0 ? 0 /* racelab's own, inherited */
+                                             : open(sp->in_path, O_RDONLY);
         out = open(sp->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         errfd = open(sp->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     }

@@ -36,10 +36,11 @@ struct rl_spawn {
     char *const *env;                /* the whole environment */
     const char *dir;                 /* working directory */
     const char *out_path, *err_path; /* stdout and stderr, unless use_pty */
-    int use_pty;      /* the program's session gets a pseudo-terminal as its controlling
-                         terminal, and 0-2 on it */
-    int keep_fd;      /* a descriptor passed to the program as RL_KEEP_FD (-1: none) */
-    int no_namespace; /* never use a PID namespace (for tests of the fallback) */
+    int use_pty;         /* the program's session gets a pseudo-terminal as its controlling
+                            terminal, and 0-2 on it */
+    int keep_fd;         /* a descriptor passed to the program as RL_KEEP_FD (-1: none) */
+    int no_namespace;    /* never use a PID namespace (for tests of the fallback) */
+    const char *in_path; /* stdin, unless use_pty: NULL for /dev/null, "-" for racelab's */
 };
 
 /* How a run was isolated: a PID namespace made as root, one inside a user namespace made

@@ -3,6 +3,7 @@
 
 #include "proc.h"
 #include "procinfo.h"
+#include "tail.h"
 #include "tool_daemon.h"
 
 #include <errno.h>
@@ -189,7 +190,13 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     rl_fmt(logs, sizeof logs, "%s/logs", res->dir);
     rl_fmt(out_path, sizeof out_path, "%s/stdout", logs);
     rl_fmt(err_path, sizeof err_path, "%s/stderr", logs);
-    struct rl_tool_run tr = {logs, program.v, job->c ? job->c->path : NULL, 0, 0, NULL, 0, &watch};
+    struct rl_tool_run tr = {.dir = logs,
+                             .program = program.v,
+                             .case_path = job->c ? job->c->path : NULL,
+                             .watch = &watch,
+                             .tool_options = job->tool_options,
+                             .suppressions = job->suppressions,
+                             .wrapped = job->wrapped};
     if (mkdir(logs, 0700) < 0 || rl_logwatch_start(&watch, logs) < 0) {
         snprintf(err, errsize, "cannot make and watch %s: %s", logs, strerror(errno));
         goto out;
@@ -212,8 +219,9 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         }
         snprintf(canary_name, sizeof canary_name, "pipe:[%lu]", (unsigned long)st.st_ino);
     }
-    struct rl_spawn sp = {argv.v, env.v, res->dir, out_path, err_path, checker, canary[1], 0};
-    sp.no_namespace = getenv("RACELAB_NO_NAMESPACE") != NULL;
+    struct rl_spawn sp = {
+        argv.v,  env.v,     job->cwd ? job->cwd : res->dir,         out_path,       err_path,
+        checker, canary[1], getenv("RACELAB_NO_NAMESPACE") != NULL, job->stdin_path};
     struct rl_run run;
     double start = rl_now();
     int started = rl_run_start(&run, &sp, err, errsize);
@@ -223,6 +231,14 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         close(canary[0]);
     if (started < 0)
         goto out;
+    struct rl_tail tail = {0};
+    if (job->output && rl_tail_start(&tail, out_path, err_path) < 0) {
+        snprintf(err, errsize, "--output: cannot start following the program's output: %s",
+                 strerror(errno));
+        rl_run_kill(&run);
+        rl_run_free(&run);
+        goto out;
+    }
     if (checker) {
         rl_daemon_drive(&run, res->dir, job->timeout, canary_name, &res->reports);
     } else if (job->daemon) {
@@ -235,6 +251,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     }
     tr.killed = !run.all_done;
     rl_run_kill(&run);
+    rl_tail_stop(&tail);
     res->seconds = rl_now() - start;
     res->isolation = rl_isolation_name(run.isolation);
     if (rl_run_interrupted()) { /* racelab was asked to stop: no verdict */
@@ -267,7 +284,8 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     if (run.main_done && !run.reaper_lost) {
         if (WIFEXITED(run.main_status)) {
             res->exit_code = WEXITSTATUS(run.main_status);
-            if (res->exit_code != 0 && !tool_failed)
+            if (job->exit_status != RL_EXIT_STATUS_ANY && res->exit_code != job->exit_status &&
+                !tool_failed)
                 res->harness |= RL_KINDSET(RL_KIND_ASSERTION);
         } else if (WIFSIGNALED(run.main_status)) {
             res->term_signal = WTERMSIG(run.main_status);
@@ -275,6 +293,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     }
     if (run.crashed)
         res->harness |= RL_KINDSET(RL_KIND_CRASH);
+    tail_of(out_path, res->stdout_tail, sizeof res->stdout_tail);
     tail_of(err_path, res->stderr_tail, sizeof res->stderr_tail);
     rc = 0;
 out:

@@ -17,18 +17,27 @@ struct rl_job {
     int daemon;              /* run the daemon protocol */
     int keep;                /* keep the temporary directory */
     int backtraces;          /* at a hang, ask gdb where each thread waits (about a second) */
+    /* The caller's word (--tool-option and the rest, or the case's keys): */
+    char *const *tool_options; /* passed to the tool, each checked by its check_option */
+    char *const *suppressions; /* the tool's suppression files, by absolute path */
+    const char *cwd;           /* the program's working directory; NULL: the run's folder */
+    const char *stdin_path;    /* NULL: /dev/null; "-": racelab's own stdin */
+    int output;                /* copy the program's stdout and stderr to racelab's as it runs */
+    int exit_status;           /* the exit status that is no assertion (RL_EXIT_STATUS_ANY) */
+    int wrapped;               /* the program is a #! script */
 };
 
 struct rl_result {
     struct rl_reports reports;
-    rl_kindset harness;    /* deadlock, timeout, crash, assertion */
-    double seconds;        /* wall time of the run */
-    double hang_seconds;   /* time to the deadlock/timeout verdict, when there was one */
-    int exit_code;         /* the program's first process: exit status, or -1 */
-    int term_signal;       /* or the signal that ended it, or 0 */
-    char waits[4096];      /* where each thread waited, at a hang */
-    char dir[4096];        /* the run's temporary directory (gone unless kept) */
-    const char *isolation; /* how the run was isolated: rl_isolation_name() */
+    rl_kindset harness;     /* deadlock, timeout, crash, assertion */
+    double seconds;         /* wall time of the run */
+    double hang_seconds;    /* time to the deadlock/timeout verdict, when there was one */
+    int exit_code;          /* the program's first process: exit status, or -1 */
+    int term_signal;        /* or the signal that ended it, or 0 */
+    char waits[4096];       /* where each thread waited, at a hang */
+    char dir[4096];         /* the run's temporary directory (gone unless kept) */
+    const char *isolation;  /* how the run was isolated: rl_isolation_name() */
+    char stdout_tail[2048]; /* the last bytes the program wrote to stdout, and to stderr */
     char stderr_tail[2048];
 };
 

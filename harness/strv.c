@@ -35,6 +35,36 @@ int rl_strv_addf(struct rl_strv *sv, const char *fmt, ...)
     return push(sv, s);
 }
 
+char *rl_strv_join(const struct rl_strv *sv, const char *sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < sv->n; i++)
+        len += strlen(sv->v[i]) + strlen(sep);
+    char *out = malloc(len);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; i < sv->n; i++) {
+        if (!sv->v[i][0])
+            continue;
+        if (out[0])
+            strcat(out, sep);
+        strcat(out, sv->v[i]);
+    }
+    return out;
+}
+
+int rl_strv_add_words(struct rl_strv *sv, const char *text)
+{
+    for (const char *p = text + strspn(text, " \t"); *p; p += strspn(p, " \t")) {
+        size_t len = strcspn(p, " \t");
+        if (rl_strv_addf(sv, "%.*s", (int)len, p) < 0)
+            return -1;
+        p += len;
+    }
+    return 0;
+}
+
 static long find(const struct rl_strv *sv, const char *name)
 {
     size_t len = strlen(name);

@@ -16,6 +16,11 @@ int rl_strv_addf(struct rl_strv *sv, const char *fmt, ...) __attribute__((format
 int rl_strv_setenv(struct rl_strv *sv, const char *name, const char *value);
 /* Looks NAME up; NULL when unset. */
 const char *rl_strv_getenv(const struct rl_strv *sv, const char *name);
+/* The strings joined by sep (empty strings skipped), malloc'd; NULL when out of memory. */
+char *rl_strv_join(const struct rl_strv *sv, const char *sep);
+/* Adds the words of text (split at spaces and tabs; no quoting). Returns -1 when out of
+ * memory. */
+int rl_strv_add_words(struct rl_strv *sv, const char *text);
 void rl_strv_free(struct rl_strv *sv);
 
 /* snprintf into a fixed buffer that fails rather than truncates, since a cut path names

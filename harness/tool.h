@@ -17,6 +17,11 @@ struct rl_tool_run {
     char *const *program;  /* the program's argv */
     const char *case_path; /* the case file, for cited lines; NULL for a bare program */
     int killed;            /* racelab killed the run: logs may be cut short */
+    /* The caller's word (--tool-option, --suppressions, case keys), already checked with
+     * check_option: tool options, suppression files (absolute paths). */
+    char *const *tool_options;
+    char *const *suppressions;
+    int wrapped; /* the program is a #! script: the tool meets its build only in the run */
     /* Filled in after the run, for the proof that the tool watched it to its end: */
     pid_t main_pid;              /* the started process (as in the logs' names); 0: unknown */
     const struct rl_exit *exits; /* every process of the run that ended */
@@ -31,6 +36,10 @@ struct rl_tool {
     int (*probe)(char *const *program, char *version, size_t size, char *why, size_t whysize);
     /* The command line (appended to argv) and the environment entries to set. */
     int (*command)(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env);
+    /* Whether the caller may pass opt to the tool (--tool-option): 0, or RL_EXIT_USAGE with
+     * why (an option racelab owns, or not the tool's form of an option). program is the
+     * program to run (its build names the options TSan knows). NULL: the tool takes none. */
+    int (*check_option)(char *const *program, const char *opt, char *why, size_t whysize);
     /* Reads every log the run left into reports. A log that shows the tool itself failed
      * becomes an unclassified report, so the verdict fails rather than passes. */
     int (*collect)(const struct rl_tool_run *tr, struct rl_reports *rs);
@@ -64,6 +73,8 @@ const struct rl_exit *rl_tool_exit_of(const struct rl_tool_run *tr, pid_t pid);
  * message. Returns 0 or RL_EXIT_USAGE with why. */
 int rl_tool_check_build(char *const *program, int want_tsan, const char *runner, char *bin,
                         size_t binsize, char *why, size_t whysize);
+/* Whether the file starts with "#!": a wrapper script (libtool's, a test runner's). */
+int rl_is_script(const char *path);
 /* Finds an executable in PATH; writes its path. */
 int rl_which(const char *name, char *out, size_t size);
 /* The sink that adds a parser's reports to an rl_reports. */

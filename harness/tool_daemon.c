@@ -38,7 +38,7 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return 0; /* the checks report while the daemon runs */
 }
 
-const struct rl_tool rl_tool_daemon = {RL_TOOL_DAEMON, probe, command, collect};
+const struct rl_tool rl_tool_daemon = {RL_TOOL_DAEMON, probe, command, NULL, collect};
 
 static void flag(struct rl_reports *res, enum rl_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -100,19 +100,25 @@ static int runtime_image(const char *bin, char *out, size_t size)
     return from_loader_cache(soname, out, size);
 }
 
-/* Every key of an inherited TSAN_OPTIONS must be a flag the runtime knows: its name is a
- * NUL-terminated string in the runtime's image. TSan itself names an unknown flag only at
- * verbosity 1 or more, which also puts lines on the program's stderr: checked here instead,
- * without running anything. */
-static int check_options(const char *bin, const char *options, char *why, size_t whysize)
+/* The image whose flag names check the options: the program's runtime; for a wrapper
+ * script, whose programs are unknown before the run, gcc's libtsan where installed. */
+static int options_image(char *const *program, char *image, size_t size)
 {
-    char image[4096];
-    if (runtime_image(bin, image, sizeof image) < 0) {
-        snprintf(why, whysize,
-                 "cannot find the ThreadSanitizer runtime of %s to check TSAN_OPTIONS against",
-                 bin);
-        return RL_EXIT_USAGE;
-    }
+    char bin[4096];
+    if (rl_which(program[0], bin, sizeof bin) != 0)
+        return -1;
+    if (rl_is_script(bin))
+        return from_loader_cache("libtsan.so.2", image, size);
+    return runtime_image(bin, image, size);
+}
+
+/* Every key of a TSAN_OPTIONS must be a flag the runtime knows: its name is a NUL-terminated
+ * string in the runtime's image. TSan itself names an unknown flag only at verbosity 1 or
+ * more, which also puts lines on the program's stderr: checked here instead, without running
+ * anything. what names the options' source in messages. */
+static int check_options(const char *image, const char *what, const char *options, char *why,
+                         size_t whysize)
+{
     const char *separators = " ,:\t\r\n";
     for (const char *p = options; *p;) {
         p += strspn(p, separators);
@@ -122,7 +128,7 @@ static int check_options(const char *bin, const char *options, char *why, size_t
             key = len;
         if (key == 0 || key >= 128) {
             if (len) {
-                snprintf(why, whysize, "TSAN_OPTIONS: '%.*s' is not name=value", (int)len, p);
+                snprintf(why, whysize, "%s: '%.*s' is not name=value", what, (int)len, p);
                 return RL_EXIT_USAGE;
             }
             break;
@@ -131,8 +137,8 @@ static int check_options(const char *bin, const char *options, char *why, size_t
         memcpy(name, p, key);
         name[key] = '\0';
         if (!rl_file_contains_bytes(image, name, key + 1)) {
-            snprintf(why, whysize, "TSAN_OPTIONS: ThreadSanitizer has no option '%s' (not in %s)",
-                     name, image);
+            snprintf(why, whysize, "%s: ThreadSanitizer has no option '%s' (not in %s)", what, name,
+                     image);
             return RL_EXIT_USAGE;
         }
         p += len;
@@ -147,11 +153,26 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
     if (rc)
         return rc;
     char compiler[96];
-    compiler_of(bin, compiler, sizeof compiler);
+    if (rl_is_script(bin))
+        snprintf(compiler, sizeof compiler, "a wrapped program");
+    else
+        compiler_of(bin, compiler, sizeof compiler);
     snprintf(version, size, "ThreadSanitizer (%s)", compiler);
     const char *inherited = getenv("TSAN_OPTIONS");
-    if (inherited && *inherited && (rc = check_options(bin, inherited, why, whysize)))
-        return rc;
+    if (inherited && *inherited) {
+        char image[4096];
+        if (options_image(program, image, sizeof image) < 0) {
+            if (!rl_is_script(bin)) {
+                snprintf(why, whysize,
+                         "cannot find the ThreadSanitizer runtime of %s to check TSAN_OPTIONS "
+                         "against",
+                         bin);
+                return RL_EXIT_USAGE;
+            }
+        } else if ((rc = check_options(image, "TSAN_OPTIONS", inherited, why, whysize))) {
+            return rc;
+        }
+    }
     symbolizer[0] = '\0';
     int major;
     if (sscanf(compiler, "clang %d", &major) == 1) {
@@ -169,6 +190,62 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
  * map, the proof that TSan watched it to its end. */
 static const char owned_options[] = "log_exe_name=0 log_suffix= exitcode=0 print_module_map=1 "
                                     "atexit_sleep_ms=0 second_deadlock_stack=1";
+/* Refused in --tool-option: the owned ones, and those that move the logs or replace
+ * racelab's suppressions file (given with --suppressions instead). */
+static const char *const refused_keys[] = {
+    "log_exe_name",          "log_suffix", "exitcode",      "print_module_map", "atexit_sleep_ms",
+    "second_deadlock_stack", "log_path",   "log_to_syslog", "suppressions",
+};
+
+static int check_option(char *const *program, const char *opt, char *why, size_t whysize)
+{
+    size_t key = strcspn(opt, "=");
+    if (key == 0 || !opt[key] || opt[strcspn(opt, " ,:\t\r\n")]) {
+        snprintf(why, whysize,
+                 "--tool-option '%s': a ThreadSanitizer option is one name=value, without "
+                 "spaces, commas or colons",
+                 opt);
+        return RL_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < sizeof refused_keys / sizeof *refused_keys; i++)
+        if (strlen(refused_keys[i]) == key && strncmp(opt, refused_keys[i], key) == 0) {
+            snprintf(why, whysize, "--tool-option '%s': racelab owns %.*s%s", opt, (int)key, opt,
+                     strcmp(refused_keys[i], "suppressions") == 0 ? " (use --suppressions FILE)"
+                                                                  : "");
+            return RL_EXIT_USAGE;
+        }
+    char image[4096];
+    if (options_image(program, image, sizeof image) < 0)
+        return 0; /* a wrapper without an installed libtsan: TSan's own check, at run time */
+    char what[64];
+    snprintf(what, sizeof what, "--tool-option");
+    return check_options(image, what, opt, why, whysize);
+}
+
+/* Concatenates the files into one at path, each followed by a newline. */
+static int merge_files(char *const *files, const char *path)
+{
+    FILE *out = fopen(path, "wx");
+    if (!out)
+        return -1;
+    int rc = 0;
+    for (char *const *f = files; rc == 0 && *f; f++) {
+        FILE *in = fopen(*f, "r");
+        char buf[8192];
+        size_t n;
+        if (!in) {
+            rc = -1;
+            break;
+        }
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, out) != n)
+                rc = -1;
+        rc |= ferror(in) ? -1 : 0;
+        fclose(in);
+        fputc('\n', out);
+    }
+    return fclose(out) != 0 ? -1 : rc;
+}
 
 static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env)
 {
@@ -176,11 +253,26 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl
         if (rl_strv_addf(argv, "%s", *a) < 0)
             return -1;
     const char *inherited = rl_strv_getenv(env, "TSAN_OPTIONS");
-    char *options = NULL;
-    if (asprintf(&options, "%s%s%slog_path=%s/tsan %s", symbolizer, inherited ? inherited : "",
-                 inherited && *inherited ? " " : "", tr->dir, owned_options) < 0)
+    struct rl_strv words = {0};
+    int rc = rl_strv_addf(&words, "%s%s", symbolizer, inherited ? inherited : "");
+    for (char *const *o = tr->tool_options; rc == 0 && o && *o; o++)
+        rc = rl_strv_addf(&words, "%s", *o);
+    /* TSan reads one suppressions file: several become one, in the run's log folder. */
+    if (rc == 0 && tr->suppressions && tr->suppressions[0]) {
+        char merged[4200];
+        rc = rl_fmt(merged, sizeof merged, "%s/suppressions.tsan", tr->dir);
+        if (rc == 0)
+            rc = merge_files(tr->suppressions, merged);
+        if (rc == 0)
+            rc = rl_strv_addf(&words, "suppressions=%s", merged);
+    }
+    if (rc == 0)
+        rc = rl_strv_addf(&words, "log_path=%s/tsan %s", tr->dir, owned_options);
+    char *options = rc == 0 ? rl_strv_join(&words, " ") : NULL;
+    rl_strv_free(&words);
+    if (!options)
         return -1;
-    int rc = rl_strv_setenv(env, "TSAN_OPTIONS", options);
+    rc = rl_strv_setenv(env, "TSAN_OPTIONS", options);
     free(options);
     return rc;
 }
@@ -219,7 +311,7 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
 {
     int pids[1024];
     int n = rl_tool_logs(tr->dir, "tsan.", "", pids, 1024);
-    int main_logged = 0;
+    int main_logged = 0, watched = 0;
     for (int i = 0; i < n; i++) {
         char path[4200];
         struct rl_tsan_accounts acc;
@@ -230,12 +322,19 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
             continue;
         }
         check_log(tr, pids[i], path, &acc, rs);
+        watched += acc.map_end || acc.fatal;
         rl_tool_check_writers(tr, strrchr(path, '/') + 1, pids[i], rs);
         main_logged |= pids[i] == tr->main_pid;
     }
-    /* The started process writes a log whenever TSan ran it to its exit. */
+    /* A wrapper script is no TSan build: the proof is a process it started that TSan watched
+     * to its end. Otherwise the started process writes a log whenever TSan ran it to its
+     * exit. */
     const struct rl_exit *main_exit = rl_tool_exit_of(tr, tr->main_pid);
-    if (tr->main_pid && !main_logged && main_exit && WIFEXITED(main_exit->status))
+    if (tr->wrapped) {
+        if (!watched && !tr->killed)
+            rl_tool_failure(rs, "no process of the run was a ThreadSanitizer build (the wrapped "
+                                "program left no TSan log with its end-of-run module map)");
+    } else if (tr->main_pid && !main_logged && main_exit && WIFEXITED(main_exit->status))
         rl_tool_failure(rs,
                         "the started process (pid %d) exited without a ThreadSanitizer log: "
                         "TSan did not watch it to its end",
@@ -260,4 +359,4 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return 0;
 }
 
-const struct rl_tool rl_tool_tsan = {RL_TOOL_TSAN, probe, command, collect};
+const struct rl_tool rl_tool_tsan = {RL_TOOL_TSAN, probe, command, check_option, collect};

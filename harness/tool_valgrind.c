@@ -1,11 +1,14 @@
 /* Helgrind and DRD: the same launcher and XML reader, different flags and tables.
- * One XML file per process (%p in --xml-file; never in --log-file, see DETECTORS.md), and no
+ * One XML file per image a process runs (%p.%n in --xml-file; never %p in --log-file, see
+ * DETECTORS.md), and no
  * --error-exitcode, so the exit status stays the program's. */
 #include "tool.h"
 #include "vgxml.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
@@ -31,11 +34,80 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
     return 0;
 }
 
+/* Refused in --tool-option: what racelab sets itself (below), what would silence a process
+ * of the run or change its exit status, and what makes Valgrind not run the program. */
+static const char *const refused_options[] = {
+    "--tool",
+    "--xml",
+    "--xml-file",
+    "--xml-fd",
+    "--xml-socket",
+    "--log-file",
+    "--log-fd",
+    "--log-socket",
+    "--trace-children",
+    "--trace-children-skip",
+    "--trace-children-skip-by-arg",
+    "--child-silent-after-fork",
+    "--error-exitcode",
+    "--exit-on-first-error",
+    "--vgdb",
+    "--vgdb-prefix",
+    "--vgdb-error",
+    "--suppressions",
+    "--help",
+    "--help-debug",
+    "--help-dyn-options",
+    "--version",
+};
+
+static int check_option(char *const *program, const char *opt, char *why, size_t whysize)
+{
+    (void)program;
+    size_t name = strcspn(opt, "=");
+    if (strncmp(opt, "--", 2) != 0 || name <= 2 || opt[strcspn(opt, " \t\n")]) {
+        snprintf(why, whysize,
+                 "--tool-option '%s': a Valgrind option is one word that starts with --", opt);
+        return RL_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < sizeof refused_options / sizeof *refused_options; i++)
+        if (strlen(refused_options[i]) == name && strncmp(opt, refused_options[i], name) == 0) {
+            snprintf(why, whysize, "--tool-option '%s': racelab owns %.*s%s", opt, (int)name, opt,
+                     strcmp(refused_options[i], "--suppressions") == 0
+                         ? " (use --suppressions FILE)"
+                         : "");
+            return RL_EXIT_USAGE;
+        }
+    /* --gen-suppressions=yes asks on stdin after every error. */
+    if (strcmp(opt, "--gen-suppressions=yes") == 0) {
+        snprintf(why, whysize,
+                 "--tool-option '%s': it waits for an answer on stdin after every "
+                 "error (use --gen-suppressions=all)",
+                 opt);
+        return RL_EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int command(const struct rl_tool_run *tr, struct rl_strv *argv, const char *tool)
 {
-    if (rl_strv_addf(argv, "valgrind") < 0 || rl_strv_addf(argv, "--tool=%s", tool) < 0 ||
-        rl_strv_addf(argv, "--xml=yes") < 0 ||
-        rl_strv_addf(argv, "--xml-file=%s/vg.%%p.xml", tr->dir) < 0 ||
+    if (rl_strv_addf(argv, "valgrind") < 0 || rl_strv_addf(argv, "--tool=%s", tool) < 0)
+        return -1;
+    /* The caller's options first: racelab's own, after them, win over VALGRIND_OPTS and the
+     * .valgrindrc files as well (Valgrind reads the command line last). */
+    for (char *const *o = tr->tool_options; o && *o; o++)
+        if (rl_strv_addf(argv, "%s", *o) < 0)
+            return -1;
+    for (char *const *f = tr->suppressions; f && *f; f++)
+        if (rl_strv_addf(argv, "--suppressions=%s", *f) < 0)
+            return -1;
+    if (rl_strv_addf(argv, "--xml=yes") < 0 ||
+        /* %n is a count Valgrind keeps in the process's memory: a forked child's file gets
+         * the parent's count plus one, and the image it execs starts again from one, so a
+         * fork and exec (system(), posix_spawn, a shell running a program) keeps what the
+         * child wrote before the exec. An exec in the started process (or a second exec)
+         * still reuses its name and truncates it: rl_tool_check_writers says so. */
+        rl_strv_addf(argv, "--xml-file=%s/vg.%%p.%%n.xml", tr->dir) < 0 ||
         rl_strv_addf(argv, "--log-file=%s/valgrind.log", tr->dir) < 0 ||
         rl_strv_addf(argv, "--trace-children=yes") < 0 ||
         /* Owned as well: a VALGRIND_OPTS that silenced forked children, or made errors
@@ -130,31 +202,108 @@ static int log_trouble(const char *dir, char *why, size_t size)
     return why[0] != '\0';
 }
 
+/* Valgrind's word on stderr when it refused to start ("valgrind: Bad option: --foo"): the
+ * first such line, into why; 0 when there is none. */
+static int stderr_trouble(const char *dir, char *why, size_t size)
+{
+    char path[4200], line[512];
+    FILE *f = rl_fmt(path, sizeof path, "%s/stderr", dir) == 0 ? rl_log_open(path) : NULL;
+    why[0] = '\0';
+    while (f && !why[0] && fgets(line, sizeof line, f))
+        if (strncmp(line, "valgrind: ", 10) == 0) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(why, size, "%.200s", line);
+        }
+    if (f)
+        fclose(f);
+    return why[0] != '\0';
+}
+
+/* One XML file: vg.PID.N.xml, an image process PID ran (N: Valgrind's %n, see command). */
+struct xml_log {
+    int pid, seq;
+    int finished; /* 1: FINISHED; 0: not; -1: unreadable (already a failure) */
+};
+
+static int by_pid_then_seq(const void *a, const void *b)
+{
+    const struct xml_log *x = a, *y = b;
+    return x->pid != y->pid ? (x->pid > y->pid) - (x->pid < y->pid)
+                            : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The run's XML files, sorted by pid and then image; NULL with *n 0 when there are none. */
+static struct xml_log *xml_logs(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct xml_log *logs = NULL;
+    size_t cap = 0;
+    *n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        int pid, seq, end = 0;
+        if (sscanf(e->d_name, "vg.%d.%d.xml%n", &pid, &seq, &end) != 2 || e->d_name[end] != '\0' ||
+            end == 0 || pid <= 0 || seq <= 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            struct xml_log *grown = realloc(logs, cap * sizeof *logs);
+            if (!grown)
+                break;
+            logs = grown;
+        }
+        logs[(*n)++] = (struct xml_log){pid, seq, 0};
+    }
+    if (d)
+        closedir(d);
+    if (*n)
+        qsort(logs, *n, sizeof *logs, by_pid_then_seq);
+    return logs;
+}
+
 static int collect(const struct rl_tool_run *tr, struct rl_reports *rs, enum rl_tool_id tool)
 {
     char trouble[256];
     int troubled = log_trouble(tr->dir, trouble, sizeof trouble);
-    int pids[1024];
-    int n = rl_tool_logs(tr->dir, "vg.", ".xml", pids, 1024);
-    for (int i = 0; i < n; i++) {
+    size_t n;
+    struct xml_log *logs = xml_logs(tr->dir, &n);
+    for (size_t i = 0; i < n; i++) {
         char path[4200];
         struct rl_vgxml_result res;
-        if (rl_fmt(path, sizeof path, "%s/vg.%d.xml", tr->dir, pids[i]) < 0 ||
+        logs[i].finished = 0;
+        if (rl_fmt(path, sizeof path, "%s/vg.%d.%d.xml", tr->dir, logs[i].pid, logs[i].seq) < 0 ||
             rl_vgxml_parse_file(path, tool, tr->case_path, rl_tool_sink, rs, &res) < 0) {
             rl_tool_failure(rs, "cannot read %s: %s", path,
                             errno == EINVAL ? "not a regular file" : strerror(errno));
+            logs[i].finished = -1;
             continue;
         }
-        rl_tool_check_writers(tr, strrchr(path, '/') + 1, pids[i], rs);
-        if (res.malformed)
+        rl_tool_check_writers(tr, strrchr(path, '/') + 1, logs[i].pid, rs);
+        if (res.malformed) {
             rl_tool_failure(rs, "%s is not Valgrind XML (%s)", path, res.error);
-        /* Valgrind closes its XML with <state>FINISHED</state> on every exit of its own, a
-         * fatal signal of the program included; a run racelab did not cut short that lacks
-         * it was not watched to its end. */
-        else if (!res.finished && !tr->killed)
-            rl_tool_failure(rs, "valgrind stopped before finishing %s: %s", path,
-                            troubled ? trouble : "valgrind.log is empty");
+            logs[i].finished = -1;
+        } else {
+            logs[i].finished = res.finished;
+        }
     }
+    /* Valgrind closes its XML with <state>FINISHED</state> on every exit of its own, a fatal
+     * signal of the program included; a run racelab did not cut short that lacks it was not
+     * watched to its end. A forked child that exec'd is the exception: its file ends without
+     * FINISHED, and the proof that it got as far as the exec is the finished file of the
+     * image it exec'd, under the same pid. */
+    for (size_t i = 0; i < n && !tr->killed; i++) {
+        if (logs[i].finished)
+            continue;
+        int successor = 0;
+        for (size_t j = 0; j < n; j++)
+            successor |= logs[j].pid == logs[i].pid && logs[j].finished == 1;
+        if (!successor)
+            rl_tool_failure(rs, "valgrind stopped before finishing %s/vg.%d.%d.xml: %s", tr->dir,
+                            logs[i].pid, logs[i].seq, troubled ? trouble : "valgrind.log is empty");
+    }
+    free(logs);
+    if (n == 0 && !troubled)
+        troubled = stderr_trouble(tr->dir, trouble, sizeof trouble);
     if (n == 0)
         rl_tool_failure(rs, "valgrind wrote no XML: it did not run the program (%s)",
                         troubled ? trouble : "valgrind.log is empty");
@@ -173,6 +322,6 @@ static int drd_collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return collect(tr, rs, RL_TOOL_DRD);
 }
 
-const struct rl_tool rl_tool_helgrind = {RL_TOOL_HELGRIND, probe, helgrind_command,
+const struct rl_tool rl_tool_helgrind = {RL_TOOL_HELGRIND, probe, helgrind_command, check_option,
                                          helgrind_collect};
-const struct rl_tool rl_tool_drd = {RL_TOOL_DRD, probe, drd_command, drd_collect};
+const struct rl_tool rl_tool_drd = {RL_TOOL_DRD, probe, drd_command, check_option, drd_collect};

@@ -65,6 +65,42 @@ static void good_header(void **state)
     rl_case_free(&c);
 }
 
+/* args:, options <tool>: and exit-status: (the command line's --tool-option and the rest). */
+static void run_keys(void **state)
+{
+    (void)state;
+    struct rl_case c;
+    char err[512], text[2048];
+    const char *keys = " * args: --threads 4\n"
+                       " *   data/input.txt\n"
+                       " * options drd: --check-stack-var=yes --first-race-only=yes\n"
+                       " * options tsan: halt_on_error=1\n"
+                       " * exit-status: any\n";
+    char *at = strstr(good, " * timeout: 7\n");
+    snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good), good, keys, at);
+    if (parse(text, &c, err) != 0)
+        fail_msg("%s", err);
+    assert_string_equal(c.args, "--threads 4 data/input.txt");
+    assert_string_equal(c.options[RL_TOOL_DRD], "--check-stack-var=yes --first-race-only=yes");
+    assert_int_equal(c.options_line[RL_TOOL_DRD], 10);
+    assert_string_equal(c.options[RL_TOOL_TSAN], "halt_on_error=1");
+    assert_string_equal(c.options[RL_TOOL_HELGRIND], "");
+    assert_int_equal(c.options_line[RL_TOOL_HELGRIND], 0);
+    assert_int_equal(c.exit_status, RL_EXIT_STATUS_ANY);
+    rl_case_free(&c);
+    /* The defaults: no arguments, no options, exit status 0. */
+    assert_int_equal(parse(good, &c, err), 0);
+    assert_string_equal(c.args, "");
+    assert_int_equal(c.exit_status, 0);
+    rl_case_free(&c);
+    int status;
+    assert_int_equal(rl_exit_status_parse("57", &status), 0);
+    assert_int_equal(status, 57);
+    const char *bad[] = {"256", "-1", "", " 1", "1x", "anything", "0x10"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(rl_exit_status_parse(bad[i], &status), -1);
+}
+
 static void default_timeout(void **state)
 {
     (void)state;
@@ -139,6 +175,12 @@ static void bad_headers(void **state)
     assert_non_null(strstr(err, "never closed with '*/'"));
     expect_error(" * expect drd:", " * expect daemon: clean\n * expect drd:", 11,
                  "'expect daemon:' belongs to daemon cases only");
+    expect_error("timeout: 7", "exit-status: 256", 8, "exit-status must be a whole number");
+    expect_error("timeout: 7", "exit-status: one", 8, "exit-status must be a whole number");
+    expect_error("timeout: 7", "options daemon: --x", 8, "options are for tsan, helgrind or drd");
+    expect_error("timeout: 7", "options memcheck: --x", 8, "options are for tsan");
+    expect_error("timeout: 7", "options drd:", 8, "options drd is empty");
+    expect_error("timeout: 7", "args:", 8, "args is empty");
 }
 
 static void twin_must_exist(void **state)
@@ -397,13 +439,10 @@ static void marker_notes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(good_header),
-        cmocka_unit_test(default_timeout),
-        cmocka_unit_test(bad_headers),
-        cmocka_unit_test(twin_must_exist),
-        cmocka_unit_test(daemon_cases_need_daemon_expectation),
-        cmocka_unit_test(version_qualified),
-        cmocka_unit_test(glibc_qualifier),
+        cmocka_unit_test(good_header),       cmocka_unit_test(default_timeout),
+        cmocka_unit_test(run_keys),          cmocka_unit_test(bad_headers),
+        cmocka_unit_test(twin_must_exist),   cmocka_unit_test(daemon_cases_need_daemon_expectation),
+        cmocka_unit_test(version_qualified), cmocka_unit_test(glibc_qualifier),
         cmocka_unit_test(marker_notes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

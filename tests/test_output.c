@@ -130,6 +130,19 @@ static void free_session(struct rl_session *s)
 }
 
 static char *const bare_program[] = {"/usr/local/bin/racy-server", "--threads", "4", NULL};
+static char *const no_strings[] = {NULL};
+
+enum { bare_settings, case_settings };
+
+/* What racelab's defaults are for the tool: a program of one's own runs in the caller's
+ * folder with the tool's timeout, a case in its run folder with the case's. */
+static struct rl_settings settings(enum rl_tool_id tool, int for_case)
+{
+    return (struct rl_settings){.timeout = for_case ? 10 : rl_tool_default_timeout(tool),
+                                .cwd = for_case ? NULL : "/home/user/project",
+                                .tool_options = no_strings,
+                                .suppressions = no_strings};
+}
 static char *const case_program[] = {"build/cases/tsan/race/golden_race", NULL};
 
 /* The gcc TSan race fixture against a case whose marker sits on marked_line (the race is on
@@ -140,14 +153,14 @@ static void race_against_marker(int marked_line, double seconds, int want_pass,
     struct rl_case c;
     race_case(&c, marked_line);
     struct rl_outcome run = {0};
-    struct rl_session s = {RL_TOOL_TSAN,
-                           "ThreadSanitizer (gcc 12.2.0)",
-                           &c,
-                           case_program,
-                           RL_KINDSET(RL_KIND_DATA_RACE),
-                           NULL,
-                           &run,
-                           1};
+    struct rl_session s = {.tool = RL_TOOL_TSAN,
+                           .tool_version = "ThreadSanitizer (gcc 12.2.0)",
+                           .c = &c,
+                           .program = case_program,
+                           .expected = RL_KINDSET(RL_KIND_DATA_RACE),
+                           .set = settings(RL_TOOL_TSAN, case_settings),
+                           .runs = &run,
+                           .nruns = 1};
     tsan_reports("tsan-gcc-race.0.log", FIXTURE_SRC, &run.result.reports);
     outcome(&run, &s, 0, seconds);
     assert_int_equal(run.verdict.pass, want_pass);
@@ -170,14 +183,14 @@ static void fail_extra_missing(void **state)
 {
     (void)state;
     struct rl_outcome run = {0};
-    struct rl_session s = {RL_TOOL_TSAN,
-                           "ThreadSanitizer (clang 14.0.6)",
-                           NULL,
-                           bare_program,
-                           RL_KINDSET(RL_KIND_LOCK_ORDER),
-                           NULL,
-                           &run,
-                           1};
+    struct rl_session s = {.tool = RL_TOOL_TSAN,
+                           .tool_version = "ThreadSanitizer (clang 14.0.6)",
+                           .c = NULL,
+                           .program = bare_program,
+                           .expected = RL_KINDSET(RL_KIND_LOCK_ORDER),
+                           .set = settings(RL_TOOL_TSAN, bare_settings),
+                           .runs = &run,
+                           .nruns = 1};
     tsan_reports("tsan-clang-race.0.log", NULL, &run.result.reports);
     tsan_reports("tsan-clang-leak.0.log", NULL, &run.result.reports);
     outcome(&run, &s, 0, 1.5);
@@ -198,8 +211,14 @@ static void hang(void **state)
 {
     (void)state;
     struct rl_outcome run = {0};
-    struct rl_session s = {
-        RL_TOOL_HELGRIND, "valgrind-3.19.0", NULL, bare_program, 0, NULL, &run, 1};
+    struct rl_session s = {.tool = RL_TOOL_HELGRIND,
+                           .tool_version = "valgrind-3.19.0",
+                           .c = NULL,
+                           .program = bare_program,
+                           .expected = 0,
+                           .set = settings(RL_TOOL_HELGRIND, bare_settings),
+                           .runs = &run,
+                           .nruns = 1};
     run.result.hang_seconds = 0.61;
     snprintf(run.result.waits, sizeof run.result.waits,
              "pid 2 thread 2: state S, in futex (no timeout) [futex_wait_queue]\n"
@@ -218,12 +237,18 @@ static void tool_failure(void **state)
     assert_non_null(mkdtemp(dir));
     char from[512], to[512], cmd[1200];
     snprintf(from, sizeof from, "%s/helgrind-race-truncated.xml", FIXTURES);
-    snprintf(to, sizeof to, "%s/vg.7.xml", dir);
+    snprintf(to, sizeof to, "%s/vg.7.1.xml", dir);
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
     assert_int_equal(system(cmd), 0);
     struct rl_outcome run = {0};
-    struct rl_session s = {
-        RL_TOOL_HELGRIND, "valgrind-3.19.0", NULL, bare_program, 0, NULL, &run, 1};
+    struct rl_session s = {.tool = RL_TOOL_HELGRIND,
+                           .tool_version = "valgrind-3.19.0",
+                           .c = NULL,
+                           .program = bare_program,
+                           .expected = 0,
+                           .set = settings(RL_TOOL_HELGRIND, bare_settings),
+                           .runs = &run,
+                           .nruns = 1};
     struct rl_tool_run tr = {.dir = dir, .program = bare_program};
     assert_int_equal(rl_tool_get(RL_TOOL_HELGRIND)->collect(&tr, &run.result.reports), 0);
     outcome(&run, &s, 0, 2.25);
@@ -272,14 +297,14 @@ static void daemon_checks(void **state)
         rl_case_parse("cases/daemon/keeps_cwd.c", text, strlen(text), &c, err, sizeof err), 0);
     struct rl_outcome run[2];
     memset(run, 0, sizeof run);
-    struct rl_session s = {RL_TOOL_DAEMON,
-                           "racelab daemon checker",
-                           &c,
-                           case_program,
-                           RL_KINDSET(RL_KIND_CWD),
-                           NULL,
-                           run,
-                           2};
+    struct rl_session s = {.tool = RL_TOOL_DAEMON,
+                           .tool_version = "racelab daemon checker",
+                           .c = &c,
+                           .program = case_program,
+                           .expected = RL_KINDSET(RL_KIND_CWD),
+                           .set = settings(RL_TOOL_DAEMON, case_settings),
+                           .runs = run,
+                           .nruns = 2};
     static const char cwd[] = "the daemon's working directory is %s, not /";
     daemon_report(&run[0].result.reports, RL_KIND_CWD, cwd, "/tmp/racelab.RUN");
     outcome(&run[0], &s, 0, 0.83);
@@ -334,8 +359,14 @@ static void hostile_bytes(void **state)
     static char arg[] = "--title=\x1b]0;owned\x07";
     char *const program[] = {path, arg, NULL};
     struct rl_outcome run = {0};
-    struct rl_session s = {
-        RL_TOOL_HELGRIND, "valgrind-3.19.0\x1b[0m", NULL, program, 0, NULL, &run, 1};
+    struct rl_session s = {.tool = RL_TOOL_HELGRIND,
+                           .tool_version = "valgrind-3.19.0\x1b[0m",
+                           .c = NULL,
+                           .program = program,
+                           .expected = 0,
+                           .set = settings(RL_TOOL_HELGRIND, bare_settings),
+                           .runs = &run,
+                           .nruns = 1};
     char xml[512];
     snprintf(xml, sizeof xml, "%s/helgrind-segrace.0.xml", FIXTURES);
     struct rl_vgxml_result vres;
@@ -380,13 +411,44 @@ static void hostile_bytes(void **state)
     free_session(&s);
 }
 
+/* A program of one's own with every option set: a failing exit status, as the program's
+ * stdout and stderr are shown, and every option in effect on one line and in the JSON. */
+static void own_program_options(void **state)
+{
+    (void)state;
+    static char *const options[] = {"--check-stack-var=yes", "--history-level=approx", NULL};
+    static char *const suppressions[] = {"/home/user/project/pool.supp", NULL};
+    struct rl_outcome run = {0};
+    struct rl_session s = {.tool = RL_TOOL_DRD,
+                           .tool_version = "valgrind-3.19.0",
+                           .program = bare_program,
+                           .set = {.name = "pool_stress",
+                                   .timeout = 120,
+                                   .exit_status = 3,
+                                   .cwd = "/home/user/project/build",
+                                   .stdin_path = "/home/user/project/input.txt",
+                                   .output = 0,
+                                   .tool_options = options,
+                                   .suppressions = suppressions,
+                                   .env_name = "VALGRIND_OPTS",
+                                   .env_value = "--num-callers=30"},
+                           .runs = &run,
+                           .nruns = 1};
+    snprintf(run.result.stdout_tail, sizeof run.result.stdout_tail, "pool: 8 workers\n");
+    snprintf(run.result.stderr_tail, sizeof run.result.stderr_tail, "pool: queue full\n");
+    outcome(&run, &s, RL_KINDSET(RL_KIND_ASSERTION), 3.5);
+    assert_false(run.verdict.pass);
+    check_golden("own-program-options", &s, 0);
+    free_session(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pass_marked),   cmocka_unit_test(fail_extra_missing),
         cmocka_unit_test(wrong_line),    cmocka_unit_test(hang),
         cmocka_unit_test(tool_failure),  cmocka_unit_test(daemon_checks),
-        cmocka_unit_test(hostile_bytes),
+        cmocka_unit_test(hostile_bytes), cmocka_unit_test(own_program_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,22 +39,34 @@ static void table(void **state)
     assert_null(rl_tool_get(RL_TOOL_COUNT));
 }
 
-static void command_line(enum rl_tool_id id, const char *inherited, const char *want_argv,
-                         const char *want_tsan_options)
+static char *const no_options[] = {NULL};
+
+static void command_line_with(enum rl_tool_id id, const char *inherited, char *const *options,
+                              char *const *suppressions, const char *want_argv,
+                              const char *want_tsan_options)
 {
     struct rl_strv argv = {0}, env = {0};
     if (inherited)
         rl_strv_setenv(&env, "TSAN_OPTIONS", inherited);
-    struct rl_tool_run tr = {.dir = "/tmp/racelab.RUN", .program = program};
+    struct rl_tool_run tr = {.dir = "/tmp/racelab.RUN",
+                             .program = program,
+                             .tool_options = options,
+                             .suppressions = suppressions};
     assert_int_equal(rl_tool_get(id)->command(&tr, &argv, &env), 0);
     assert_string_equal(joined(&argv), want_argv);
-    const char *options = rl_strv_getenv(&env, "TSAN_OPTIONS");
+    const char *tsan_options = rl_strv_getenv(&env, "TSAN_OPTIONS");
     if (want_tsan_options)
-        assert_string_equal(options, want_tsan_options);
+        assert_string_equal(tsan_options, want_tsan_options);
     else
-        assert_null(options);
+        assert_null(tsan_options);
     rl_strv_free(&argv);
     rl_strv_free(&env);
+}
+
+static void command_line(enum rl_tool_id id, const char *inherited, const char *want_argv,
+                         const char *want_tsan_options)
+{
+    command_line_with(id, inherited, no_options, no_options, want_argv, want_tsan_options);
 }
 
 static void command_lines(void **state)
@@ -70,18 +82,80 @@ static void command_lines(void **state)
                  "log_path=/tmp/racelab.RUN/tsan log_exe_name=0 log_suffix= exitcode=0 "
                  "print_module_map=1 atexit_sleep_ms=0 second_deadlock_stack=1");
     command_line(RL_TOOL_HELGRIND, NULL,
-                 "valgrind --tool=helgrind --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.xml "
+                 "valgrind --tool=helgrind --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.%n.xml "
                  "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
                  "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
                  "/opt/app/server --port 0",
                  NULL);
     command_line(RL_TOOL_DRD, NULL,
-                 "valgrind --tool=drd --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.xml "
+                 "valgrind --tool=drd --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.%n.xml "
                  "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
                  "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
                  "/opt/app/server --port 0",
                  NULL);
     command_line(RL_TOOL_DAEMON, NULL, "/opt/app/server --port 0", NULL);
+    /* --tool-option: after an inherited TSAN_OPTIONS, before racelab's own; Valgrind's before
+     * racelab's, with each --suppressions file. */
+    char *const tsan_options[] = {"halt_on_error=1", "history_size=4", NULL};
+    command_line_with(RL_TOOL_TSAN, "verbosity=0", tsan_options, no_options,
+                      "/opt/app/server --port 0",
+                      "verbosity=0 halt_on_error=1 history_size=4 "
+                      "log_path=/tmp/racelab.RUN/tsan log_exe_name=0 log_suffix= exitcode=0 "
+                      "print_module_map=1 atexit_sleep_ms=0 second_deadlock_stack=1");
+    char *const vg_options[] = {"--check-stack-var=yes", NULL};
+    char *const supp[] = {"/src/a.supp", "/src/b.supp", NULL};
+    command_line_with(RL_TOOL_DRD, NULL, vg_options, supp,
+                      "valgrind --tool=drd --check-stack-var=yes --suppressions=/src/a.supp "
+                      "--suppressions=/src/b.supp --xml=yes "
+                      "--xml-file=/tmp/racelab.RUN/vg.%p.%n.xml "
+                      "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
+                      "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
+                      "/opt/app/server --port 0",
+                      NULL);
+}
+
+/* --tool-option: the options racelab owns are refused, naming themselves; the rest pass. */
+static void tool_options(void **state)
+{
+    (void)state;
+    struct {
+        enum rl_tool_id tool;
+        const char *opt, *why; /* why NULL: accepted */
+    } rows[] = {
+        {RL_TOOL_TSAN, "halt_on_error=1", NULL},
+        {RL_TOOL_TSAN, "log_path=/x", "racelab owns log_path"},
+        {RL_TOOL_TSAN, "exitcode=3", "racelab owns exitcode"},
+        {RL_TOOL_TSAN, "print_module_map=0", "racelab owns print_module_map"},
+        {RL_TOOL_TSAN, "suppressions=a.supp", "(use --suppressions FILE)"},
+        {RL_TOOL_TSAN, "halt_on_error", "one name=value"},
+        {RL_TOOL_TSAN, "a=1,b=2", "one name=value"},
+        {RL_TOOL_TSAN, "=1", "one name=value"},
+        {RL_TOOL_HELGRIND, "--history-level=approx", NULL},
+        {RL_TOOL_DRD, "--check-stack-var=yes", NULL},
+        {RL_TOOL_DRD, "--gen-suppressions=all", NULL},
+        {RL_TOOL_DRD, "--gen-suppressions=yes", "waits for an answer on stdin"},
+        {RL_TOOL_HELGRIND, "--xml-file=x", "racelab owns --xml-file"},
+        {RL_TOOL_HELGRIND, "--log-fd=3", "racelab owns --log-fd"},
+        {RL_TOOL_HELGRIND, "--trace-children=no", "racelab owns --trace-children"},
+        {RL_TOOL_DRD, "--tool=memcheck", "racelab owns --tool"},
+        {RL_TOOL_DRD, "--suppressions=x", "(use --suppressions FILE)"},
+        {RL_TOOL_DRD, "check-stack-var=yes", "starts with --"},
+        {RL_TOOL_DRD, "--", "starts with --"},
+        {RL_TOOL_DRD, "--a --b", "starts with --"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char why[256] = "";
+        int rc = rl_tool_get(rows[i].tool)->check_option(program, rows[i].opt, why, sizeof why);
+        if (!rows[i].why) {
+            assert_int_equal(rc, 0);
+            continue;
+        }
+        assert_int_equal(rc, RL_EXIT_USAGE);
+        if (!strstr(why, rows[i].why) || !strstr(why, rows[i].opt))
+            fail_msg("%s: '%s' does not say '%s' and name the option", rows[i].opt, why,
+                     rows[i].why);
+    }
+    assert_null(rl_tool_get(RL_TOOL_DAEMON)->check_option);
 }
 
 static void touch(const char *dir, const char *name)
@@ -154,7 +228,7 @@ static void valgrind_log(void **state)
     (void)state;
     char dir[] = "/tmp/racelab-test-tool.XXXXXX", cmd[1024];
     assert_non_null(mkdtemp(dir));
-    snprintf(cmd, sizeof cmd, "cp '%s/helgrind-race.0.xml' '%s/vg.5.xml'", FIXTURES, dir);
+    snprintf(cmd, sizeof cmd, "cp '%s/helgrind-race.0.xml' '%s/vg.5.1.xml'", FIXTURES, dir);
     assert_int_equal(system(cmd), 0);
     write_file(dir, "valgrind.log",
                "==5== \n"
@@ -212,9 +286,10 @@ static void second_writer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(table),        cmocka_unit_test(command_lines),
-        cmocka_unit_test(logs),         cmocka_unit_test(which_and_build),
-        cmocka_unit_test(valgrind_log), cmocka_unit_test(second_writer),
+        cmocka_unit_test(table),           cmocka_unit_test(command_lines),
+        cmocka_unit_test(tool_options),    cmocka_unit_test(logs),
+        cmocka_unit_test(which_and_build), cmocka_unit_test(valgrind_log),
+        cmocka_unit_test(second_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,7 @@
  *   kill-parent             kill(getppid(), SIGKILL), then race
  *   daemon                  leave a detached child (setsid) behind, then return
  *   tmpdir                  exit 3 unless TMPDIR is a private folder of the run (mode 0700,
- *                           ours, inside the working directory racelab gave)
+ *                           ours, named tmp in a private racelab.XXXXXX run folder)
  * Every mode first writes its pid to PIDFILE, so the test looks for it by pid. */
 #define _GNU_SOURCE /* usleep, under -std=c11 */
 #include <pthread.h>
@@ -91,17 +91,26 @@ int main(int argc, char **argv)
     }
     if (strcmp(mode, "tmpdir") == 0) {
         const char *t = getenv("TMPDIR");
-        char cwd[4096];
-        struct stat st;
-        if (!t || !getcwd(cwd, sizeof cwd) || stat(t, &st) != 0) {
+        struct stat st, parent_st;
+        if (!t || stat(t, &st) != 0) {
             printf("TMPDIR=%s: not a folder\n", t ? t : "(unset)");
             return 3;
         }
-        int inside = strncmp(t, cwd, strlen(cwd)) == 0 && t[strlen(cwd)] == '/';
+        /* The run's folder is <TMPDIR of racelab>/racelab.XXXXXX, its TMPDIR that folder's
+         * tmp: both private (0700, ours). The program runs in racelab's working directory,
+         * so it knows the run's folder only as TMPDIR's parent. */
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", t);
+        char *slash = strrchr(parent, '/');
+        if (slash)
+            *slash = '\0';
+        const char *base = strrchr(parent, '/') ? strrchr(parent, '/') + 1 : parent;
+        int named = slash && strcmp(slash + 1, "tmp") == 0 && strncmp(base, "racelab.", 8) == 0;
         if (!S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0700 || st.st_uid != geteuid() ||
-            !inside) {
-            printf("TMPDIR=%s (mode %o, uid %d, run folder %s): not the run's own\n", t,
-                   (unsigned)(st.st_mode & 07777), (int)st.st_uid, cwd);
+            !named || stat(parent, &parent_st) != 0 || (parent_st.st_mode & 07777) != 0700 ||
+            parent_st.st_uid != geteuid()) {
+            printf("TMPDIR=%s (mode %o, uid %d): not the run's own\n", t,
+                   (unsigned)(st.st_mode & 07777), (int)st.st_uid);
             return 3;
         }
         return 0;

@@ -21,6 +21,7 @@ int main(void)
     }
     mkfifo("tsan.5", 0600);
     mkfifo("vg.5.xml", 0600);
+    mkfifo("vg.5.1.xml", 0600);
     pthread_t t;
     pthread_create(&t, NULL, work, NULL);
     pthread_join(t, NULL);

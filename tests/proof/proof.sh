@@ -7,6 +7,10 @@ set -euo pipefail
 racelab=$1 tsan=$2 plain=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The programs run in racelab's working directory: a folder of the test's own, since some
+# leave files there on purpose.
+mkdir "$work/cwd"
+cd "$work/cwd"
 failures=0
 
 # check NAME WANT_STATUS WANT_TEXT [env...] -- racelab run arguments
@@ -69,15 +73,18 @@ check tsan-close-all 1 "without the module map it writes at exit" -- \
   --tool tsan --expect data-race -- "$tsan/close_all"
 check tsan-exec 1 "exec'd, and its new image truncated the reports" -- \
   --tool tsan --expect data-race -- "$tsan/exec_after_race"
-check helgrind-exec 1 "exec'd, and its new image truncated the reports" -- \
-  --tool helgrind --expect data-race -- "$plain/exec_after_race"
+for tool in helgrind drd; do
+  check "$tool-exec" 1 "exec'd, and its new image truncated the reports" -- \
+    --tool "$tool" --expect data-race -- "$plain/exec_after_race"
+done
 # A log TSan cannot write: TMPDIR on a full filesystem (a tmpfs of our own: root only).
 if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
   status=0
+  mkdir "$work/full"
   # shellcheck disable=SC2016 # expanded by the inner sh, from its own arguments
   unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" &&
     dd if=/dev/zero of="$1/fill" bs=4k count=100 2>/dev/null
-    TMPDIR=$1 exec "$2" run --tool tsan --expect clean -- "$3"' sh "$work" "$racelab" \
+    TMPDIR=$1 exec "$2" run --tool tsan --expect clean -- "$3"' sh "$work/full" "$racelab" \
     "$tsan/racy" >"$work/out.full" 2>&1 || status=$?
   if [ "$status" -eq 1 ] && grep -qF "the rest was lost (a full disk" "$work/out.full"; then
     echo "ok   tsan-full-disk"

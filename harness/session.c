@@ -1,0 +1,672 @@
+/* See session.h. */
+#include "session.h"
+
+#include "case.h"
+#include "match.h"
+#include "output.h"
+#include "proc.h"
+#include "runner.h"
+#include "strv.h"
+#include "tool.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The bounds of the numbers racelab takes: a day, a hundredfold, a million runs. */
+#define RL_TIMEOUT_MAX 86400.0
+#define RL_SCALE_MAX   100.0
+#define RL_RUNS_MAX    1000000L
+
+void rl_print_usage(FILE *out)
+{
+    fputs("usage:\n"
+          "  racelab run --tool TOOL --case CASE.c --bin PROGRAM [options]\n"
+          "  racelab run --tool TOOL --expect KINDS|clean [options] -- PROGRAM [ARGS...]\n"
+          "  racelab list [CASE.c|DIR...]\n"
+          "  racelab lint CASE.c...\n"
+          "  racelab kinds [--json]   the kinds, the tools that report each, the concepts\n"
+          "  racelab --version\n"
+          "\n"
+          "TOOL (and its default timeout):\n",
+          out);
+    for (int t = 0; t < RL_TOOL_COUNT; t++)
+        fprintf(out, "  %-10s %s (%d s)\n", rl_tool_name((enum rl_tool_id)t),
+                rl_tool_needs((enum rl_tool_id)t), rl_tool_default_timeout((enum rl_tool_id)t));
+    fputs("options:\n"
+          "  --timeout S         seconds before a run counts as hung (default: the case's, or the\n"
+          "                      tool's); RACELAB_TIMEOUT_SCALE multiplies it\n"
+          "  --runs N            run N times; passes only if every run passes\n"
+          "  --tool-option OPT   passed to the tool (repeatable): a Valgrind option\n"
+          "                      (--check-stack-var=yes), or a TSan name=value for TSAN_OPTIONS\n"
+          "  --suppressions FILE the tool's suppressions file (repeatable; every tool)\n"
+          "  --cwd DIR           the program's working directory (default: racelab's own; for\n"
+          "                      --case, the run's temporary folder)\n"
+          "  --stdin FILE|-      the program's stdin, reopened for every run (default /dev/null;\n"
+          "                      - is racelab's own, with one run only)\n"
+          "  --output            pass the program's stdout and stderr through as it runs (else\n"
+          "                      they are kept, and shown when the run fails)\n"
+          "  --exit-status N|any the program's exit status that is not an assertion (default 0)\n"
+          "  --name NAME         the test's name in the output, the JSON and the results lines\n"
+          "  --json FILE         write the verdict, every report and the timings as JSON\n"
+          "  --keep              keep each run's temporary directory (its path is printed)\n"
+          "  --verbose           print the report excerpts of passing runs too\n"
+          "  --backtrace         at a hang, show gdb's backtrace of every thread (default: only\n"
+          "                      when the case does not expect the hang); --no-backtrace never\n"
+          "Relative paths are taken from racelab's working directory.\n"
+          "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
+          "installed\n",
+          out);
+}
+
+int rl_usage_error(const char *fmt, ...)
+{
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        fprintf(stderr, "racelab: ");
+        vfprintf(stderr, fmt, ap);
+        fprintf(stderr, "\n");
+        va_end(ap);
+    }
+    rl_print_usage(stderr);
+    return RL_EXIT_USAGE;
+}
+
+/* Strict numbers: the whole text is one finite number in (lo, hi]; anything else (nan, inf,
+ * "1e999", "10s", "", " 1") is an error of one line. Returns 0, or -1 after the message. */
+static int parse_real(const char *what, const char *text, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = text[0] && !isspace((unsigned char)text[0]) ? strtod(text, &end) : NAN;
+    if (isnan(v) || *end || errno == ERANGE || !isfinite(v) || v <= lo || v > hi) {
+        fprintf(stderr, "racelab: %s takes a number greater than %g and at most %g, not '%s'\n",
+                what, lo, hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A whole number in [lo, hi], in decimal digits only. Returns 0, or -1 after the message. */
+static int parse_count(const char *what, const char *text, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long long v = isdigit((unsigned char)text[0]) ? strtoll(text, &end, 10) : -1;
+    if (v < 0 || *end || errno == ERANGE || v < lo || v > hi) {
+        fprintf(stderr, "racelab: %s takes a whole number from %ld to %ld, not '%s'\n", what, lo,
+                hi, text);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* RACELAB_TIMEOUT_SCALE, 1 when unset or empty. Returns 0, or -1 after a one-line message. */
+static int timeout_scale(double *scale)
+{
+    const char *s = getenv("RACELAB_TIMEOUT_SCALE");
+    *scale = 1.0;
+    if (!s || !*s)
+        return 0;
+    return parse_real("RACELAB_TIMEOUT_SCALE", s, 0, RL_SCALE_MAX, scale);
+}
+
+static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
+{
+    *out = 0;
+    if (strcmp(text, "clean") == 0)
+        return 0;
+    char buf[1024];
+    if (rl_fmt(buf, sizeof buf, "%s", text) < 0) {
+        fprintf(stderr, "racelab: --expect: the list is too long (%zu bytes; at most %zu)\n",
+                strlen(text), sizeof buf - 1);
+        return -1;
+    }
+    for (char *save = NULL, *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+        while (*k == ' ')
+            k++;
+        int kind = rl_kind_from_name(k);
+        if (kind < 0 || kind == RL_KIND_UNCLASSIFIED) {
+            fprintf(stderr, "racelab: --expect: unknown kind '%s'\n", k);
+            return -1;
+        }
+        if (!(rl_tool_kinds(tool) & RL_KINDSET(kind))) {
+            fprintf(stderr, "racelab: --expect: %s never reports '%s'\n", rl_tool_name(tool), k);
+            return -1;
+        }
+        *out |= RL_KINDSET(kind);
+    }
+    return 0;
+}
+
+/* For the matrix scripts (ci/matrix), which run racelab through CTest: RACELAB_RESULTS names
+ * a file that gets one tab-separated line per run (tool, test name, variant, expected,
+ * observed, PASS/FAIL, seconds); RACELAB_JSON_DIR a folder that gets the --json document of
+ * each case and tool. Lines are appended with O_APPEND, so parallel runs do not mix. */
+static int append_results(const struct rl_session *s)
+{
+    const char *results = getenv("RACELAB_RESULTS"), *json_dir = getenv("RACELAB_JSON_DIR");
+    const char *name = rl_session_name(s);
+    if (results && *results) {
+        FILE *f = fopen(results, "a");
+        if (!f) {
+            fprintf(stderr, "racelab: cannot append to RACELAB_RESULTS=%s: %s\n", results,
+                    strerror(errno));
+            return -1;
+        }
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
+        for (int i = 0; i < s->nruns; i++) {
+            char expected[512], observed[512];
+            rl_kindset_format(s->runs[i].verdict.expected, expected, sizeof expected);
+            rl_kindset_format(s->runs[i].verdict.observed, observed, sizeof observed);
+            fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%.2f\n", rl_tool_name(s->tool), name,
+                    s->c ? s->c->variant : "-", expected, observed,
+                    s->runs[i].verdict.pass ? "PASS" : "FAIL", s->runs[i].result.seconds);
+        }
+        fclose(f);
+    }
+    if (json_dir && *json_dir) {
+        char path[4096];
+        if (rl_fmt(path, sizeof path, "%s/%s_%s.json", json_dir, rl_tool_name(s->tool), name) < 0) {
+            fprintf(stderr, "racelab: RACELAB_JSON_DIR=%s: the document's path is too long\n",
+                    json_dir);
+            return -1;
+        }
+        for (char *p = path + strlen(json_dir) + 1; *p; p++)
+            if (*p == '/')
+                *p = '_';
+        FILE *f = fopen(path, "w");
+        if (!f || rl_write_json(f, s) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "racelab: cannot write %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* What the command line said, before anything is opened. */
+struct args {
+    const char *tool, *case_path, *bin, *expect, *json, *name, *cwd, *stdin_path;
+    const char *exit_status;
+    double timeout; /* 0: not given */
+    int runs, keep, verbose, backtrace, output;
+    struct rl_strv tool_options, suppressions; /* as given */
+    char **program;                            /* after --; NULL with --case */
+};
+
+enum {
+    OPT_TOOL_OPTION = 256,
+    OPT_SUPPRESSIONS,
+    OPT_CWD,
+    OPT_STDIN,
+    OPT_OUTPUT,
+    OPT_EXIT_STATUS,
+    OPT_NAME
+};
+
+/* Returns 0, 1 after --help, or -1 after a one-line message. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    static const struct option options[] = {
+        {"tool", required_argument, 0, 't'},
+        {"case", required_argument, 0, 'c'},
+        {"bin", required_argument, 0, 'b'},
+        {"expect", required_argument, 0, 'e'},
+        {"timeout", required_argument, 0, 'T'},
+        {"runs", required_argument, 0, 'n'},
+        {"json", required_argument, 0, 'j'},
+        {"keep", no_argument, 0, 'k'},
+        {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {"backtrace", no_argument, 0, 'B'},
+        {"no-backtrace", no_argument, 0, 'N'},
+        {"tool-option", required_argument, 0, OPT_TOOL_OPTION},
+        {"suppressions", required_argument, 0, OPT_SUPPRESSIONS},
+        {"cwd", required_argument, 0, OPT_CWD},
+        {"stdin", required_argument, 0, OPT_STDIN},
+        {"output", no_argument, 0, OPT_OUTPUT},
+        {"exit-status", required_argument, 0, OPT_EXIT_STATUS},
+        {"name", required_argument, 0, OPT_NAME},
+        {0, 0, 0, 0},
+    };
+    a->runs = 1;
+    a->backtrace = -1;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+        switch (opt) {
+        case 't':
+            a->tool = optarg;
+            break;
+        case 'c':
+            a->case_path = optarg;
+            break;
+        case 'b':
+            a->bin = optarg;
+            break;
+        case 'e':
+            a->expect = optarg;
+            break;
+        case 'j':
+            a->json = optarg;
+            break;
+        case 'k':
+            a->keep = 1;
+            break;
+        case 'v':
+            a->verbose = 1;
+            break;
+        case 'B':
+            a->backtrace = 1;
+            break;
+        case 'N':
+            a->backtrace = 0;
+            break;
+        case 'T':
+            if (parse_real("--timeout", optarg, 0, RL_TIMEOUT_MAX, &a->timeout) < 0)
+                return -1;
+            break;
+        case 'n':
+            if (parse_count("--runs", optarg, 1, RL_RUNS_MAX, &a->runs) < 0)
+                return -1;
+            break;
+        case OPT_TOOL_OPTION:
+            if (rl_strv_addf(&a->tool_options, "%s", optarg) < 0)
+                return -1;
+            break;
+        case OPT_SUPPRESSIONS:
+            if (rl_strv_addf(&a->suppressions, "%s", optarg) < 0)
+                return -1;
+            break;
+        case OPT_CWD:
+            a->cwd = optarg;
+            break;
+        case OPT_STDIN:
+            a->stdin_path = optarg;
+            break;
+        case OPT_OUTPUT:
+            a->output = 1;
+            break;
+        case OPT_EXIT_STATUS:
+            a->exit_status = optarg;
+            break;
+        case OPT_NAME:
+            a->name = optarg;
+            break;
+        case 'h':
+            rl_print_usage(stdout);
+            return 1;
+        default:
+            rl_print_usage(stderr);
+            return -1;
+        }
+    }
+    if (!a->tool)
+        return rl_usage_error("run: --tool is required"), -1;
+    if (!a->case_path == !a->expect)
+        return rl_usage_error("run: give either --case with --bin, or --expect with -- PROGRAM"),
+               -1;
+    if (a->case_path) {
+        if (!a->bin)
+            return rl_usage_error("run: --case needs --bin (the case's built program)"), -1;
+        if (optind < argc)
+            return rl_usage_error("run: --case takes no program arguments ('%s'); the case's "
+                                  "'args:' key gives them",
+                                  argv[optind]),
+                   -1;
+    } else {
+        if (optind >= argc)
+            return rl_usage_error("run: --expect needs -- PROGRAM [ARGS...]"), -1;
+        a->program = argv + optind;
+    }
+    return 0;
+}
+
+/* A path named on the command line, made absolute from racelab's working directory (the
+ * program may run elsewhere). Symbolic links are kept: a program may look at its argv[0]. */
+static int absolute(const char *what, const char *path, char *out, size_t size)
+{
+    char cwd[PATH_MAX];
+    if (path[0] == '/') {
+        if (rl_fmt(out, size, "%s", path) == 0)
+            return 0;
+    } else if (getcwd(cwd, sizeof cwd) && rl_fmt(out, size, "%s/%s", cwd, path) == 0) {
+        return 0;
+    }
+    fprintf(stderr, "racelab: %s %s: %s\n", what, path,
+            errno == ENAMETOOLONG ? "path too long" : strerror(errno));
+    return -1;
+}
+
+/* A file the program or the tool will read: it must be there, readable, and not a folder;
+ * out gets its real path. */
+static int readable_file(const char *what, const char *path, char *out, size_t size)
+{
+    struct stat st;
+    char real[PATH_MAX];
+    if (!realpath(path, real) || stat(real, &st) != 0 || access(real, R_OK) != 0) {
+        fprintf(stderr, "racelab: %s %s: %s\n", what, path, strerror(errno));
+        return -1;
+    }
+    if (rl_fmt(out, size, "%s", real) < 0) {
+        fprintf(stderr, "racelab: %s %s: path too long\n", what, path);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "racelab: %s %s: is a folder, not a file\n", what, path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything a session owns. */
+struct session {
+    struct rl_session s;
+    struct rl_case c;
+    int have_case;
+    struct rl_strv program, tool_options, suppressions;
+    char cwd[PATH_MAX], stdin_path[PATH_MAX];
+};
+
+static void session_free(struct session *ss)
+{
+    for (int i = 0; i < ss->s.nruns; i++) {
+        rl_result_free(&ss->s.runs[i].result);
+        rl_verdict_free(&ss->s.runs[i].verdict);
+    }
+    free(ss->s.runs);
+    if (ss->have_case)
+        rl_case_free(&ss->c);
+    rl_strv_free(&ss->program);
+    rl_strv_free(&ss->tool_options);
+    rl_strv_free(&ss->suppressions);
+}
+
+static const char *const empty_list[] = {NULL};
+
+/* Opens the case or names the program, and settles every option in effect. Returns 0, or an
+ * exit status after a one-line message. */
+static int prepare(const struct args *a, struct session *ss, const struct rl_tool **tool)
+{
+    struct rl_session *s = &ss->s;
+    struct rl_settings *set = &s->set;
+    char err[1024];
+    int t = rl_tool_from_name(a->tool);
+    if (t < 0) {
+        char tools[256];
+        rl_tool_list(tools, sizeof tools);
+        fprintf(stderr, "racelab: run: unknown tool '%s' (tools: %s)\n", a->tool, tools);
+        rl_print_usage(stderr);
+        return RL_EXIT_USAGE;
+    }
+    s->tool = (enum rl_tool_id)t;
+    *tool = rl_tool_get(s->tool);
+    if (!*tool) {
+        fprintf(stderr, "racelab: the %s checker is not available in this build\n", a->tool);
+        return RL_EXIT_USAGE;
+    }
+    set->timeout = a->timeout;
+    set->exit_status = 0;
+    set->name = a->name;
+    set->output = a->output;
+    if (a->name && (!a->name[0] || a->name[strcspn(a->name, "\t\n\r")])) {
+        fprintf(stderr, "racelab: --name takes a name without tabs or newlines, and not empty\n");
+        return RL_EXIT_USAGE;
+    }
+
+    /* The program: the case's binary and its 'args:', or the words after --. */
+    const char *program = a->case_path ? a->bin : a->program[0];
+    char resolved[PATH_MAX], path[PATH_MAX];
+    if (rl_which(program, resolved, sizeof resolved) != 0 ||
+        absolute("program", resolved, path, sizeof path) < 0) {
+        fprintf(stderr, "racelab: %s: no such executable\n", program);
+        return RL_EXIT_USAGE;
+    }
+    if (rl_strv_addf(&ss->program, "%s", path) < 0)
+        goto oom;
+    if (a->case_path) {
+        if (rl_case_load(a->case_path, &ss->c, 1, err, sizeof err) < 0) {
+            fprintf(stderr, "racelab: %s\n", err);
+            return RL_EXIT_USAGE;
+        }
+        ss->have_case = 1;
+        s->c = &ss->c;
+        if (!rl_case_has_tool(s->c, s->tool)) {
+            fprintf(stderr, "racelab: %s: no 'expect %s:' line\n", a->case_path, a->tool);
+            return RL_EXIT_USAGE;
+        }
+        if (rl_strv_add_words(&ss->program, ss->c.args) < 0 ||
+            rl_strv_add_words(&ss->tool_options, ss->c.options[t]) < 0)
+            goto oom;
+        if (!set->timeout)
+            set->timeout = ss->c.timeout;
+        set->exit_status = ss->c.exit_status;
+    } else {
+        for (char **w = a->program + 1; *w; w++)
+            if (rl_strv_addf(&ss->program, "%s", *w) < 0)
+                goto oom;
+        if (parse_kinds(a->expect, s->tool, &s->expected) < 0)
+            return RL_EXIT_USAGE;
+        if (!set->timeout)
+            set->timeout = rl_tool_default_timeout(s->tool);
+    }
+    s->program = ss->program.v;
+    double scale;
+    if (timeout_scale(&scale) < 0)
+        return RL_EXIT_USAGE;
+    set->timeout *= scale;
+
+    if (a->exit_status && rl_exit_status_parse(a->exit_status, &set->exit_status) < 0) {
+        fprintf(stderr,
+                "racelab: --exit-status takes a whole number from 0 to 255 or 'any', not '%s'\n",
+                a->exit_status);
+        return RL_EXIT_USAGE;
+    }
+    /* The daemon checker gives the daemon a terminal for 0-2 and reads what it left. */
+    int checker = s->tool == RL_TOOL_DAEMON;
+    if (checker && (a->stdin_path || a->output || a->tool_options.n)) {
+        fprintf(stderr,
+                "racelab: --tool daemon takes no %s: the daemon gets a terminal of "
+                "racelab's for its stdin, stdout and stderr, and no tool\n",
+                a->stdin_path ? "--stdin"
+                : a->output   ? "--output"
+                              : "--tool-option");
+        return RL_EXIT_USAGE;
+    }
+    if (a->stdin_path && strcmp(a->stdin_path, "-") == 0) {
+        if (a->runs > 1) {
+            fprintf(stderr,
+                    "racelab: --stdin - is racelab's own stdin, which only one run can "
+                    "read: give a FILE with --runs %d\n",
+                    a->runs);
+            return RL_EXIT_USAGE;
+        }
+        set->stdin_path = "-";
+    } else if (a->stdin_path) {
+        if (readable_file("--stdin", a->stdin_path, ss->stdin_path, sizeof ss->stdin_path) < 0)
+            return RL_EXIT_USAGE;
+        set->stdin_path = ss->stdin_path;
+    }
+    for (size_t i = 0; i < a->suppressions.n; i++) {
+        char file[PATH_MAX];
+        if (readable_file("--suppressions", a->suppressions.v[i], file, sizeof file) < 0)
+            return RL_EXIT_USAGE;
+        if (rl_strv_addf(&ss->suppressions, "%s", file) < 0)
+            goto oom;
+    }
+    /* The working directory: --cwd; else a case's run folder, or racelab's own. */
+    if (a->cwd) {
+        struct stat st;
+        if (!realpath(a->cwd, ss->cwd) || stat(ss->cwd, &st) != 0) {
+            fprintf(stderr, "racelab: --cwd %s: %s\n", a->cwd, strerror(errno));
+            return RL_EXIT_USAGE;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "racelab: --cwd %s: not a folder\n", a->cwd);
+            return RL_EXIT_USAGE;
+        }
+        set->cwd = ss->cwd;
+    } else if (!a->case_path && !checker) {
+        if (!getcwd(ss->cwd, sizeof ss->cwd)) {
+            fprintf(stderr, "racelab: cannot name the working directory: %s\n", strerror(errno));
+            return RL_EXIT_USAGE;
+        }
+        set->cwd = ss->cwd;
+    }
+    for (size_t i = 0; i < a->tool_options.n; i++)
+        if (rl_strv_addf(&ss->tool_options, "%s", a->tool_options.v[i]) < 0)
+            goto oom;
+    set->tool_options = ss->tool_options.n ? ss->tool_options.v : (char *const *)empty_list;
+    set->suppressions = ss->suppressions.n ? ss->suppressions.v : (char *const *)empty_list;
+    set->env_name = s->tool == RL_TOOL_TSAN                                 ? "TSAN_OPTIONS"
+                    : s->tool == RL_TOOL_HELGRIND || s->tool == RL_TOOL_DRD ? "VALGRIND_OPTS"
+                                                                            : NULL;
+    set->env_value = set->env_name ? getenv(set->env_name) : NULL;
+    if (set->env_value && !*set->env_value)
+        set->env_value = NULL;
+    return 0;
+oom:
+    fprintf(stderr, "racelab: out of memory\n");
+    return RL_EXIT_USAGE;
+}
+
+/* The tool is there and takes the program and every option. Returns 0 or an exit status. */
+static int probe(struct session *ss, const struct rl_tool *tool)
+{
+    struct rl_session *s = &ss->s;
+    char err[1024];
+    int rc = tool->probe(s->program, s->tool_version, sizeof s->tool_version, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "racelab: %s%s\n", err, rc == RL_EXIT_SKIP ? " (skipped)" : "");
+        return rc;
+    }
+    size_t from_case = 0;
+    if (s->c)
+        for (const char *p = s->c->options[s->tool]; *(p += strspn(p, " \t")); from_case++)
+            p += strcspn(p, " \t");
+    for (size_t i = 0; i < ss->tool_options.n; i++) {
+        rc = tool->check_option
+                 ? tool->check_option(s->program, ss->tool_options.v[i], err, sizeof err)
+                 : RL_EXIT_USAGE;
+        if (!tool->check_option)
+            snprintf(err, sizeof err, "--tool-option: %s takes no tool options",
+                     rl_tool_name(s->tool));
+        if (rc == 0)
+            continue;
+        if (i < from_case)
+            fprintf(stderr, "racelab: %s:%d: options %s: %s\n", s->c->path,
+                    s->c->options_line[s->tool], rl_tool_name(s->tool), err);
+        else
+            fprintf(stderr, "racelab: %s\n", err);
+        return RL_EXIT_USAGE;
+    }
+    if (s->c) {
+        /* A version-qualified expectation may apply to this tool's version. */
+        const struct rl_expect *e = rl_case_expect_for(s->c, s->tool, s->tool_version);
+        s->expected = e->kinds;
+        s->expect_note = e->note;
+    }
+    return 0;
+}
+
+/* Runs the program a->runs times, printing each verdict. Returns the exit status. */
+static int run_all(const struct args *a, struct session *ss, const struct rl_tool *tool)
+{
+    struct rl_session *s = &ss->s;
+    const struct rl_settings *set = &s->set;
+    /* gdb costs about a second: by default only where a hang is not expected. */
+    rl_kindset hangs = RL_KINDSET(RL_KIND_DEADLOCK) | RL_KINDSET(RL_KIND_TIMEOUT);
+    struct rl_job job = {
+        .tool = tool,
+        .c = s->c,
+        .program = s->program,
+        .timeout = set->timeout,
+        .daemon = s->c && rl_case_is_daemon(s->c),
+        .keep = a->keep,
+        .backtraces = a->backtrace < 0 ? !(s->expected & hangs) : a->backtrace,
+        .tool_options = set->tool_options,
+        .suppressions = set->suppressions,
+        .cwd = set->cwd,
+        .stdin_path = set->stdin_path,
+        .output = set->output,
+        .exit_status = set->exit_status,
+        .wrapped = rl_is_script(s->program[0]),
+    };
+    s->runs = calloc((size_t)a->runs, sizeof *s->runs);
+    if (!s->runs) {
+        fprintf(stderr, "racelab: out of memory\n");
+        return RL_EXIT_USAGE;
+    }
+    /* SIGINT, SIGHUP, SIGQUIT, SIGTERM: the run is killed and its folder removed, then racelab
+     * dies of the signal, so a shell loop around it stops as it should. */
+    if (rl_run_catch_signals() < 0) {
+        fprintf(stderr, "racelab: sigaction: %s\n", strerror(errno));
+        return RL_EXIT_USAGE;
+    }
+    int status = RL_EXIT_PASS;
+    char err[1024];
+    for (int i = 0; i < a->runs && !rl_run_interrupted(); i++) {
+        struct rl_outcome *o = &s->runs[i];
+        if (rl_runner_run(&job, &o->result, err, sizeof err) < 0) {
+            fprintf(stderr, "racelab: %s: %s\n", s->c ? s->c->path : s->program[0], err);
+            status = RL_EXIT_USAGE;
+            break;
+        }
+        s->nruns++;
+        if (rl_match(s->c, s->expected, &o->result.reports, o->result.harness, &o->verdict) < 0) {
+            fprintf(stderr, "racelab: out of memory\n");
+            status = RL_EXIT_USAGE;
+            break;
+        }
+        if (a->runs == 1 || !o->verdict.pass || a->verbose)
+            rl_print_run(stdout, s, o, a->verbose);
+        if (a->keep)
+            printf("  run directory kept: %s\n", o->result.dir);
+        if (!o->verdict.pass)
+            status = RL_EXIT_FAIL;
+    }
+    if (rl_run_interrupted()) {
+        fflush(stdout);
+        rl_run_reraise(); /* (the folders are gone already: the runner removes each) */
+    }
+    if (a->runs > 1 && s->nruns == a->runs)
+        rl_print_summary(stdout, s);
+    return status;
+}
+
+int rl_session_main(int argc, char **argv)
+{
+    struct args a = {0};
+    struct session ss = {0};
+    int status = parse_args(argc, argv, &a);
+    const struct rl_tool *tool = NULL;
+    if (status != 0) {
+        status = status > 0 ? RL_EXIT_PASS : RL_EXIT_USAGE;
+    } else if ((status = prepare(&a, &ss, &tool)) == 0 && (status = probe(&ss, tool)) == 0) {
+        status = run_all(&a, &ss, tool);
+        if (a.json && ss.s.nruns > 0) {
+            FILE *f = fopen(a.json, "w");
+            if (!f || rl_write_json(f, &ss.s) < 0 || fclose(f) != 0) {
+                fprintf(stderr, "racelab: cannot write %s: %s\n", a.json, strerror(errno));
+                status = RL_EXIT_USAGE;
+            }
+        }
+        if (ss.s.nruns > 0 && append_results(&ss.s) < 0)
+            status = RL_EXIT_USAGE;
+    }
+    fflush(stdout);
+    session_free(&ss);
+    rl_strv_free(&a.tool_options);
+    rl_strv_free(&a.suppressions);
+    return status;
+}
