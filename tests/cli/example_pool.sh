@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# examples/pool, a project of its own, tests its thread pool with racelab_add_test(), racelab
+# found one of two ways, and `ctest -L racelab` in its build gives the verdicts its
+# CMakeLists.txt expects: the pool's race (in pool.c, the library) caught under tsan,
+# helgrind and drd, the fixed pool clean.
+#   installed   find_package(racelab) after cmake --install of BUILD_DIR into a temporary
+#               prefix; also: the same TSan build linked with the plain library misses the
+#               race (so the catch shows that the library was twinned), and calls that
+#               racelab_add_test() refuses fail at configure time with one line
+#   subproject  add_subdirectory() of SOURCE_DIR: racelab adds none of its own tests, and its
+#               configure step looks for nothing of its test stack (no cmocka in the cache)
+# Usage: example_pool.sh installed BUILD_DIR SOURCE_DIR C_COMPILER
+#        example_pool.sh subproject SOURCE_DIR C_COMPILER
+set -euo pipefail
+mode=$1
+shift
+if [ "$mode" = installed ]; then
+  build=$1 source=$2 cc=$3
+else
+  source=$1 cc=$2
+fi
+example=$source/examples/pool
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() {
+  echo "example_pool $mode: $*"
+  exit 1
+}
+# run LOG COMMAND...: the command's output goes to LOG, shown only when it fails.
+run() {
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 || { cat "$log"; fail "failed: $*"; }
+}
+
+if [ "$mode" = installed ]; then
+  run "$work/install.log" cmake --install "$build" --prefix "$work/prefix"
+  run "$work/configure.log" cmake -S "$example" -B "$work/pool" -DCMAKE_C_COMPILER="$cc" \
+    -DCMAKE_PREFIX_PATH="$work/prefix"
+  found=$(sed -n 's/^racelab_DIR:PATH=//p' "$work/pool/CMakeCache.txt")
+  [ "$found" = "$work/prefix/lib/cmake/racelab" ] || fail "found racelab in '$found', not the prefix"
+else
+  run "$work/configure.log" cmake -S "$example" -B "$work/pool" -DCMAKE_C_COMPILER="$cc" \
+    -DPOOL_RACELAB_SOURCE="$source"
+  if grep -i '^cmocka' "$work/pool/CMakeCache.txt"; then
+    fail "racelab as a subproject looked for cmocka"
+  fi
+fi
+run "$work/build.log" cmake --build "$work/pool" -j2
+
+# Exactly the example's six tests, each with its labels: none of racelab's own.
+listed=$(ctest --test-dir "$work/pool" -N | sed -n 's/^ *Test *#[0-9]*: //p' | sort | paste -sd ' ' -)
+want="drd:pool_fixed_stress drd:pool_stress helgrind:pool_fixed_stress helgrind:pool_stress tsan:pool_fixed_stress tsan:pool_stress"
+[ "$listed" = "$want" ] || fail "the tests are '$listed', want '$want'"
+for tool in tsan helgrind drd; do
+  n=$(ctest --test-dir "$work/pool" -N -L "^$tool\$" -L '^racelab$' | sed -n 's/^Total Tests: //p')
+  [ "$n" = 2 ] || fail "$n tests carry the labels $tool and racelab, want 2"
+done
+ctest --test-dir "$work/pool" -L racelab -V >"$work/ctest.log" 2>&1 ||
+  { cat "$work/ctest.log"; fail "ctest -L racelab failed"; }
+# The race TSan caught is the library's own: pool.c's take_id, as pool.c marks it.
+line=$(grep -n 'The bug:' "$example/pool.c" | cut -d: -f1)
+line=$((line + 2))
+sed -n '/tsan:pool_stress/,/Passed/p' "$work/ctest.log" | grep -q "at pool.c:$line\$" ||
+  { cat "$work/ctest.log"; fail "TSan's report is not at pool.c:$line"; }
+
+if [ "$mode" = installed ]; then
+  # The counter-proof: the test program built with TSan but linked with the plain library.
+  "$cc" -fsanitize=thread -g -O1 -I"$example" "$example/pool_stress.c" "$work/pool/libpool.a" \
+    -pthread -o "$work/untwinned"
+  set +e
+  "$work/prefix/bin/racelab" run --tool tsan --expect clean -- "$work/untwinned" 1000 8 \
+    >"$work/untwinned.log" 2>&1
+  status=$?
+  set -e
+  [ "$status" = 0 ] || { cat "$work/untwinned.log"; fail "the untwinned build was not clean"; }
+
+  # Calls racelab_add_test() refuses: configure fails, with the reason on one line.
+  mkdir "$work/bad"
+  cat >"$work/bad/CMakeLists.txt" <<'EOS'
+cmake_minimum_required(VERSION 3.20)
+project(bad LANGUAGES C)
+enable_testing()
+find_package(racelab 0.1 REQUIRED)
+file(WRITE "${CMAKE_BINARY_DIR}/main.c" "int main(void) { return 0; }\n")
+add_executable(prog "${CMAKE_BINARY_DIR}/main.c")
+add_library(lib STATIC "${CMAKE_BINARY_DIR}/main.c")
+cmake_language(EVAL CODE "${CALL}")
+EOS
+  check_refused() {
+    local call=$1 want=$2
+    if cmake -S "$work/bad" -B "$work/bad/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+      -DCALL="$call" >"$work/bad.log" 2>&1; then
+      fail "configure accepted: $call"
+    fi
+    grep -qF -- "$want" "$work/bad.log" || { cat "$work/bad.log"; fail "no '$want' for: $call"; }
+  }
+  base="NAME t TARGET prog EXPECT clean"
+  for later in SERVE READY CLIENT BASELINE; do
+    check_refused "racelab_add_test($base $later x)" "racelab_add_test(NAME t): $later needs a later racelab than"
+  done
+  check_refused "racelab_add_test(NAME t TARGET prog TOOLS drd)" "racelab_add_test(NAME t): no EXPECT or EXPECT_DRD for drd"
+  check_refused "racelab_add_test($base TOOLS daemon)" "racelab_add_test(NAME t): TOOLS: 'daemon' is not one of tsan;helgrind;drd"
+  check_refused "racelab_add_test($base TIMEOUT 1.5)" "racelab_add_test(NAME t): TIMEOUT takes whole seconds, not '1.5'"
+  check_refused "racelab_add_test($base TARGET lib)" "racelab_add_test(NAME t): TARGET lib is a STATIC_LIBRARY, not an executable"
+  check_refused "racelab_add_test($base TARGET nothing)" "racelab_add_test(NAME t): TARGET nothing is not a target"
+  check_refused "racelab_add_test(NAME t EXPECTS clean TARGET prog EXPECT clean)" "racelab_add_test(NAME t): unknown arguments: EXPECTS;clean"
+  check_refused "racelab_add_test(TARGET prog EXPECT clean)" "racelab_add_test(): NAME is required"
+  check_refused "find_package(racelab 999 REQUIRED)" "compatible with requested version \"999\""
+fi
+echo "example_pool $mode: 6 tests, the pool's race caught at pool.c:$line under tsan, helgrind and drd, the fixed pool clean"
