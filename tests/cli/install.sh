@@ -19,4 +19,14 @@ grep -qF "\"$version\"" "$page" || { echo "install: the man page does not name $
 # The synopsis is --help, line for line (roff escapes undone).
 diff <("$racelab" --help) <(sed -n '/^\.nf$/,/^\.fi$/p' "$page" | sed '1d;$d' |
   sed 's/^\\&//; s/\\e/\\/g') || { echo "install: the man page's synopsis is not --help"; exit 1; }
-echo "install: racelab, racelab(1) and LICENSE under $prefix; $version; man page = --help"
+# And as a reader gets it: `man racelab` with the prefix on MANPATH (man-db, from ci/deps)
+# shows the version in its footer and --help, line for line, as its synopsis.
+command -v man >/dev/null || { echo "install: no man command (ci/deps installs man-db)"; exit 1; }
+shown=$(MANPATH=$prefix/share/man MANWIDTH=200 MAN_KEEP_FORMATTING= man -P cat racelab 2>&1) ||
+  { echo "install: man racelab failed: $shown"; exit 1; }
+grep -q "^$version  .*RACELAB(1)\$" <<<"$shown" ||
+  { echo "install: man racelab does not show $version in its footer"; exit 1; }
+diff <("$racelab" --help | sed 's/^/       /; s/ *$//') \
+  <(sed -n '/^SYNOPSIS$/,/^SEE ALSO$/p' <<<"$shown" | sed '1d;$d' | sed 's/ *$//' | sed '$d') ||
+  { echo "install: man racelab's synopsis is not --help"; exit 1; }
+echo "install: racelab, racelab(1) and LICENSE under $prefix; $version; man racelab = --help"
