@@ -12,12 +12,12 @@ struct task {
 
 struct pool {
     pthread_mutex_t lock;
-    pthread_cond_t work;  /* a task was queued, or the pool is stopping */
+    pthread_cond_t work; /* a task was queued, or the pool is stopping */
     struct task *head, *tail;
     int stopping;
-    unsigned next_id;     /* the id the next worker to start takes */
+    unsigned next_id; /* the id the next worker to start takes */
     unsigned workers;
-    unsigned long *ran;   /* per worker id: tasks run */
+    unsigned long *ran; /* per worker id: tasks run */
     pthread_t *threads;
 };
 

@@ -26,29 +26,38 @@ int main(int argc, char **argv)
     struct pool *p = slots ? pool_create((unsigned)workers) : NULL;
     if (!p) {
         perror("pool_stress: pool_create");
+        free(slots);
         return 1;
     }
-    for (unsigned long i = 0; i < tasks; i++) {
-        slots[i] = i;
-        if (pool_submit(p, square, &slots[i]) != 0) {
+    unsigned long queued = 0;
+    for (; queued < tasks; queued++) {
+        slots[queued] = queued;
+        if (pool_submit(p, square, &slots[queued]) != 0) {
             perror("pool_stress: pool_submit");
-            return 1;
+            break;
         }
+    }
+    if (queued < tasks) {
+        pool_destroy(p, NULL);
+        free(slots);
+        return 1;
     }
     pool_destroy(p, ran);
     unsigned long total = 0;
     for (unsigned long i = 0; i < workers; i++)
         total += ran[i];
-    for (unsigned long i = 0; i < tasks; i++)
+    int status = 0;
+    for (unsigned long i = 0; i < tasks && status == 0; i++)
         if (slots[i] != i * i) {
             fprintf(stderr, "pool_stress: task %lu did not run once\n", i);
-            return 1;
+            status = 1;
         }
-    if (total != tasks) {
+    if (status == 0 && total != tasks) {
         fprintf(stderr, "pool_stress: the workers counted %lu tasks, not %lu\n", total, tasks);
-        return 1;
+        status = 1;
     }
-    printf("pool_stress: %lu tasks on %lu workers\n", tasks, workers);
+    if (status == 0)
+        printf("pool_stress: %lu tasks on %lu workers\n", tasks, workers);
     free(slots);
-    return 0;
+    return status;
 }

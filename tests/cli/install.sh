@@ -22,7 +22,7 @@ diff <("$racelab" --help) <(sed -n '/^\.nf$/,/^\.fi$/p' "$page" | sed '1d;$d' |
 # And as a reader gets it: `man racelab` with the prefix on MANPATH (man-db, from ci/deps)
 # shows the version in its footer and --help, line for line, as its synopsis.
 command -v man >/dev/null || { echo "install: no man command (ci/deps installs man-db)"; exit 1; }
-shown=$(MANPATH=$prefix/share/man MANWIDTH=200 MAN_KEEP_FORMATTING= man -P cat racelab 2>&1) ||
+shown=$(MANPATH=$prefix/share/man MANWIDTH=200 man -P cat racelab 2>&1) ||
   { echo "install: man racelab failed: $shown"; exit 1; }
 grep -q "^$version  .*RACELAB(1)\$" <<<"$shown" ||
   { echo "install: man racelab does not show $version in its footer"; exit 1; }
