@@ -75,6 +75,46 @@ if [ "$mode" = installed ]; then
   set -e
   [ "$status" = 0 ] || { cat "$work/untwinned.log"; fail "the untwinned build was not clean"; }
 
+  # Twinning through another layout: the pool as a shared library in another directory,
+  # reached through an ALIAS and an INTERFACE library, the test's target defined (and its
+  # C_STANDARD set) after the call; the twin is linked with the twin library.
+  mkdir -p "$work/shared/lib" "$work/shared/test"
+  cp "$example/pool.c" "$example/pool.h" "$work/shared/lib/"
+  cp "$example/pool_stress.c" "$work/shared/test/"
+  cat >"$work/shared/CMakeLists.txt" <<'EOS'
+cmake_minimum_required(VERSION 3.20)
+project(shared LANGUAGES C)
+enable_testing()
+find_package(racelab 0.1 REQUIRED)
+find_package(Threads REQUIRED)
+add_compile_options(-g)
+add_subdirectory(lib)
+add_subdirectory(test)
+EOS
+  cat >"$work/shared/lib/CMakeLists.txt" <<'EOS'
+add_library(poolcore SHARED pool.c)
+add_library(shared::pool ALIAS poolcore)
+add_library(poolapi INTERFACE)
+target_link_libraries(poolapi INTERFACE shared::pool)
+target_include_directories(poolcore PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(poolcore PRIVATE Threads::Threads)
+EOS
+  cat >"$work/shared/test/CMakeLists.txt" <<'EOS'
+racelab_add_test(NAME shared TARGET stress TOOLS tsan EXPECT data-race ARGS 100 4)
+set(CMAKE_C_STANDARD 99)
+add_executable(stress pool_stress.c)
+target_link_libraries(stress PRIVATE poolapi)
+EOS
+  run "$work/shared.log" cmake -S "$work/shared" -B "$work/shared/build" -DCMAKE_C_COMPILER="$cc" \
+    -DCMAKE_PREFIX_PATH="$work/prefix"
+  run "$work/shared.log" cmake --build "$work/shared/build" -j2
+  ldd "$work/shared/build/racelab-tsan/stress" | grep -q "=> $work/shared/build/racelab-tsan/libpoolcore.so" ||
+    fail "the TSan twin of stress does not load the twin of libpoolcore.so"
+  grep -q -- '-std=gnu99' "$work/shared/build/test/CMakeFiles/stress.tsan.dir/flags.make" ||
+    fail "the twin of stress lost its C_STANDARD"
+  run "$work/shared.log" ctest --test-dir "$work/shared/build" -L racelab -V
+  grep -q "at pool.c:$line\$" "$work/shared.log" || { cat "$work/shared.log"; fail "no report at pool.c:$line"; }
+
   # Calls racelab_add_test() refuses: configure fails, with the reason on one line.
   mkdir "$work/bad"
   cat >"$work/bad/CMakeLists.txt" <<'EOS'
