@@ -140,7 +140,7 @@ EOS
     check_refused "racelab_add_test($base $later x)" "racelab_add_test(NAME t): $later needs a later racelab than"
   done
   check_refused "racelab_add_test(NAME t TARGET prog TOOLS drd)" "racelab_add_test(NAME t): no EXPECT or EXPECT_DRD for drd"
-  check_refused "racelab_add_test($base TOOLS daemon)" "racelab_add_test(NAME t): TOOLS: 'daemon' is not one of tsan;helgrind;drd"
+  check_refused "racelab_add_test($base TOOLS daemon)" "racelab_add_test(NAME t): TOOLS: 'daemon' is not one of tsan, helgrind, drd"
   check_refused "racelab_add_test($base TIMEOUT 1.5)" "racelab_add_test(NAME t): TIMEOUT takes whole seconds, not '1.5'"
   check_refused "racelab_add_test($base TARGET lib)" "racelab_add_test(NAME t): TARGET lib is a STATIC_LIBRARY, not an executable"
   check_refused "racelab_add_test($base TARGET nothing)" "racelab_add_test(NAME t): TARGET nothing is not a target"
