@@ -5,8 +5,10 @@
 # helgrind and drd, the fixed pool clean.
 #   installed   find_package(racelab) after cmake --install of BUILD_DIR into a temporary
 #               prefix; also: the same TSan build linked with the plain library misses the
-#               race (so the catch shows that the library was twinned), and calls that
-#               racelab_add_test() refuses fail at configure time with one line
+#               race (so the catch shows that the library was twinned), a shared library
+#               of another directory is twinned too, the README's "Use it in your project"
+#               shows this example and its lines work, and calls that racelab_add_test()
+#               refuses fail at configure time with one line
 #   subproject  add_subdirectory() of SOURCE_DIR: racelab adds none of its own tests, and its
 #               configure step looks for nothing of its test stack (no cmocka in the cache)
 # Usage: example_pool.sh installed BUILD_DIR SOURCE_DIR C_COMPILER
@@ -114,6 +116,23 @@ EOS
     fail "the twin of stress lost its C_STANDARD"
   run "$work/shared.log" ctest --test-dir "$work/shared/build" -L racelab -V
   grep -q "at pool.c:$line\$" "$work/shared.log" || { cat "$work/shared.log"; fail "no report at pool.c:$line"; }
+
+  # The README's "Use it in your project" shows this example: its CMake lines are the
+  # example's, and its `racelab run` lines pass in the example's build, racelab on PATH.
+  section=$(awk '/^## Use it in your project$/ { on = 1; next } on && /^## / { exit } on' \
+    "$source/README.md")
+  shown=$(awk '/^```cmake$/ { on = 1; next } on && /^```$/ { exit } on' <<<"$section" |
+    sed 's/^ *//')
+  [ -n "$shown" ] || fail "no cmake block in the README's 'Use it in your project'"
+  while IFS= read -r l; do
+    sed 's/^ *//' "$example/CMakeLists.txt" | grep -qxF -- "$l" ||
+      fail "the README's line '$l' is not in examples/pool/CMakeLists.txt"
+  done <<<"$shown"
+  runs=$(grep '^racelab run ' <<<"$section") || fail "no racelab run line in the README's section"
+  while IFS= read -r l; do
+    (cd "$work/pool" && PATH="$work/prefix/bin:$PATH" bash -c "$l") >"$work/readme.log" 2>&1 ||
+      { cat "$work/readme.log"; fail "the README's '$l' failed in the example's build"; }
+  done <<<"$runs"
 
   # Calls racelab_add_test() refuses: configure fails, with the reason on one line.
   mkdir "$work/bad"
