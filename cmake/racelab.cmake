@@ -14,6 +14,7 @@
 #
 # One CTest test per tool, <tool>:<name>, labels <tool> and racelab, that runs
 #   racelab run --tool <tool> --expect <kinds> [options] -- <program> <args>
+# A relative SUPPRESSIONS file is read from the calling source directory.
 # EXPECT_<TOOL>, TIMEOUT_<TOOL>, SUPPRESSIONS_<TOOL> and TOOL_OPTIONS_<TOOL> (TSAN, HELGRIND,
 # DRD) stand, for that tool, in place of the argument without the suffix: a TSan
 # suppressions file or option (race:pool_*, history_size=4) means nothing to Valgrind
@@ -146,6 +147,9 @@ function(racelab_add_test)
       list(APPEND command --exit-status ${arg_EXIT_STATUS})
     endif()
     foreach(file IN LISTS SUPPRESSIONS)
+      # Relative to the calling source directory, as CMake paths are; racelab would read it
+      # relative to the test's working directory, the build directory.
+      get_filename_component(file "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
       list(APPEND command --suppressions ${file})
     endforeach()
     foreach(option IN LISTS TOOL_OPTIONS)

@@ -23,7 +23,7 @@ else
 fi
 example=$source/examples/pool
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 fail() {
   echo "example_pool $mode: $*"
   exit 1
@@ -63,7 +63,8 @@ ctest --test-dir "$work/pool" -L racelab -V >"$work/ctest.log" 2>&1 ||
 # The race TSan caught is the library's own: pool.c's take_id, as pool.c marks it.
 line=$(grep -n 'The bug:' "$example/pool.c" | cut -d: -f1)
 line=$((line + 2))
-sed -n '/tsan:pool_stress/,/Passed/p' "$work/ctest.log" | grep -q "at pool.c:$line\$" ||
+# (grep without -q reads to the end: an early exit would kill the writer, and pipefail fail.)
+sed -n '/tsan:pool_stress/,/Passed/p' "$work/ctest.log" | grep "at pool.c:$line\$" >/dev/null ||
   { cat "$work/ctest.log"; fail "TSan's report is not at pool.c:$line"; }
 
 if [ "$mode" = installed ]; then
@@ -110,7 +111,8 @@ EOS
   run "$work/shared.log" cmake -S "$work/shared" -B "$work/shared/build" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_PREFIX_PATH="$work/prefix"
   run "$work/shared.log" cmake --build "$work/shared/build" -j2
-  ldd "$work/shared/build/racelab-tsan/stress" | grep -q "=> $work/shared/build/racelab-tsan/libpoolcore.so" ||
+  ldd "$work/shared/build/racelab-tsan/stress" |
+    grep "=> $work/shared/build/racelab-tsan/libpoolcore.so" >/dev/null ||
     fail "the TSan twin of stress does not load the twin of libpoolcore.so"
   grep -q -- '-std=gnu99' "$work/shared/build/test/CMakeFiles/stress.tsan.dir/flags.make" ||
     fail "the twin of stress lost its C_STANDARD"
@@ -125,7 +127,7 @@ EOS
     sed 's/^ *//')
   [ -n "$shown" ] || fail "no cmake block in the README's 'Use it in your project'"
   while IFS= read -r l; do
-    sed 's/^ *//' "$example/CMakeLists.txt" | grep -qxF -- "$l" ||
+    sed 's/^ *//' "$example/CMakeLists.txt" | grep -xF -- "$l" >/dev/null ||
       fail "the README's line '$l' is not in examples/pool/CMakeLists.txt"
   done <<<"$shown"
   runs=$(grep '^racelab run ' <<<"$section") || fail "no racelab run line in the README's section"
@@ -154,6 +156,30 @@ EOS
     fi
     grep -qF -- "$want" "$work/bad.log" || { cat "$work/bad.log"; fail "no '$want' for: $call"; }
   }
+  # A call that configures: each tool's command, TIMEOUT and labels, the per-tool arguments
+  # standing in place of the common ones.
+  run "$work/bad.log" cmake -S "$work/bad" -B "$work/bad/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+    "-DCALL=racelab_add_test(NAME t TARGET prog ARGS a b EXPECT clean EXPECT_DRD data-race lock-order
+      TIMEOUT 5 TIMEOUT_DRD 20 EXIT_STATUS any SUPPRESSIONS common.supp SUPPRESSIONS_TSAN t.supp
+      TOOL_OPTIONS_HELGRIND --fair-sched=yes)"
+  ctest --test-dir "$work/bad/build" --show-only=json-v1 | python3 -c '
+import json, sys
+for t in json.load(sys.stdin)["tests"]:
+    p = {x["name"]: x["value"] for x in t["properties"]}
+    print(t["name"], " ".join(t["command"][1:]), p["TIMEOUT"], ",".join(p["LABELS"]),
+          p["SKIP_RETURN_CODE"])' >"$work/commands"
+  b=$work/bad
+  cat >"$work/commands.want" <<EOS
+tsan:t run --tool tsan --expect clean --timeout 5 --exit-status any --suppressions $b/t.supp -- $b/build/racelab-tsan/prog a b 50.0 racelab,tsan 77
+helgrind:t run --tool helgrind --expect clean --timeout 5 --exit-status any --suppressions $b/common.supp --tool-option --fair-sched=yes -- $b/build/prog a b 50.0 helgrind,racelab 77
+drd:t run --tool drd --expect data-race,lock-order --timeout 20 --exit-status any --suppressions $b/common.supp -- $b/build/prog a b 110.0 drd,racelab 77
+EOS
+  # The TIMEOUTs are racelab's formula at RACELAB_TIMEOUT_SCALE=1: stretch x seconds + 30.
+  if [ -z "${RACELAB_TIMEOUT_SCALE:-}" ] || [ "$RACELAB_TIMEOUT_SCALE" = 1 ]; then
+    diff "$work/commands.want" "$work/commands" || fail "racelab_add_test's tests are not as wanted"
+  fi
+  rm -rf "$work/bad/build"
+
   base="NAME t TARGET prog EXPECT clean"
   for later in SERVE READY CLIENT BASELINE; do
     check_refused "racelab_add_test($base $later x)" "racelab_add_test(NAME t): $later needs a later racelab than"
