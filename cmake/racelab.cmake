@@ -2,7 +2,8 @@
 # racelabConfig.cmake (find_package(racelab)) and by racelab's own CMakeLists.txt, so it works
 # the same after add_subdirectory() or FetchContent of racelab. Whoever includes it first sets
 #   RACELAB_DEADLINE_STRETCH   harness/proc.h's RL_DEADLINE_STRETCH
-#   RACELAB_DEFAULT_TIMEOUT    racelab's timeout when none is given (harness/case.h)
+#   RACELAB_DEFAULT_TIMEOUT_<TOOL>  racelab's timeout under TSAN, HELGRIND, DRD when none is
+#                                   given (harness/kinds.h's tool table)
 #   RACELAB_VERSION            project(VERSION)
 # and provides the executable target racelab::racelab.
 #
@@ -13,7 +14,9 @@
 #                    [SUPPRESSIONS <file>...] [TOOL_OPTIONS <option>...])
 #
 # One CTest test per tool, <tool>:<name>, labels <tool> and racelab, that runs
-#   racelab run --tool <tool> --expect <kinds> [options] -- <program> <args>
+#   racelab run --tool <tool> --name <name> --expect <kinds> [options] -- <program> <args>
+# (TIMEOUT, EXIT_STATUS, SUPPRESSIONS and TOOL_OPTIONS are its --timeout, --exit-status,
+# --suppressions and --tool-option; see the README, "Running your own program")
 # A relative SUPPRESSIONS file is read from the calling source directory.
 # EXPECT_<TOOL>, TIMEOUT_<TOOL>, SUPPRESSIONS_<TOOL> and TOOL_OPTIONS_<TOOL> (TSAN, HELGRIND,
 # DRD) stand, for that tool, in place of the argument without the suffix: a TSan
@@ -33,7 +36,8 @@ include_guard(GLOBAL)
 cmake_minimum_required(VERSION 3.20)
 include(CheckCSourceCompiles)
 
-foreach(fact RACELAB_DEADLINE_STRETCH RACELAB_DEFAULT_TIMEOUT)
+foreach(fact RACELAB_DEADLINE_STRETCH RACELAB_DEFAULT_TIMEOUT_TSAN RACELAB_DEFAULT_TIMEOUT_HELGRIND
+             RACELAB_DEFAULT_TIMEOUT_DRD)
   if(NOT ${fact} MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "racelab.cmake: ${fact} must be set (a whole number), not '${${fact}}'")
   endif()
@@ -132,7 +136,7 @@ function(racelab_add_test)
     endif()
     # Whole seconds: CTest's TIMEOUT is computed from them with integers.
     if(TIMEOUT STREQUAL "")
-      get_property(TIMEOUT GLOBAL PROPERTY RACELAB_DEFAULT_TIMEOUT)
+      get_property(TIMEOUT GLOBAL PROPERTY RACELAB_DEFAULT_TIMEOUT_${T})
       set(timeout_option "")
     elseif(TIMEOUT MATCHES "^[1-9][0-9]*$")
       set(timeout_option --timeout ${TIMEOUT})
@@ -141,8 +145,8 @@ function(racelab_add_test)
     endif()
 
     string(REPLACE ";" "," kinds "${EXPECT}")
-    set(command $<TARGET_FILE:racelab::racelab> run --tool ${tool} --expect ${kinds}
-                ${timeout_option})
+    set(command $<TARGET_FILE:racelab::racelab> run --tool ${tool} --name ${arg_NAME}
+                --expect ${kinds} ${timeout_option})
     if(DEFINED arg_EXIT_STATUS)
       list(APPEND command --exit-status ${arg_EXIT_STATUS})
     endif()

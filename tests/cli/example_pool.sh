@@ -2,7 +2,7 @@
 # examples/pool, a project of its own, tests its thread pool with racelab_add_test(), racelab
 # found one of two ways, and `ctest -L racelab` in its build gives the verdicts its
 # CMakeLists.txt expects: the pool's race (in pool.c, the library) caught under tsan,
-# helgrind and drd, the fixed pool clean.
+# helgrind and drd, clean with its suppressions, the fixed pool clean.
 #   installed   find_package(racelab) after cmake --install of BUILD_DIR into a temporary
 #               prefix; also: the same TSan build linked with the plain library misses the
 #               race (so the catch shows that the library was twinned), a shared library
@@ -50,13 +50,17 @@ else
 fi
 run "$work/build.log" cmake --build "$work/pool" -j2
 
-# Exactly the example's six tests, each with its labels: none of racelab's own.
+# Exactly the example's nine tests, each with its labels: none of racelab's own.
 listed=$(ctest --test-dir "$work/pool" -N | sed -n 's/^ *Test *#[0-9]*: //p' | sort | paste -sd ' ' -)
-want="drd:pool_fixed_stress drd:pool_stress helgrind:pool_fixed_stress helgrind:pool_stress tsan:pool_fixed_stress tsan:pool_stress"
+want=""
+for tool in drd helgrind tsan; do
+  want="$want $tool:pool_fixed_stress $tool:pool_stress $tool:pool_stress_suppressed"
+done
+want=${want# }
 [ "$listed" = "$want" ] || fail "the tests are '$listed', want '$want'"
 for tool in tsan helgrind drd; do
   n=$(ctest --test-dir "$work/pool" -N -L "^$tool\$" -L '^racelab$' | sed -n 's/^Total Tests: //p')
-  [ "$n" = 2 ] || fail "$n tests carry the labels $tool and racelab, want 2"
+  [ "$n" = 3 ] || fail "$n tests carry the labels $tool and racelab, want 3"
 done
 ctest --test-dir "$work/pool" -L racelab -V >"$work/ctest.log" 2>&1 ||
   { cat "$work/ctest.log"; fail "ctest -L racelab failed"; }
@@ -170,9 +174,9 @@ for t in json.load(sys.stdin)["tests"]:
           p["SKIP_RETURN_CODE"])' >"$work/commands"
   b=$work/bad
   cat >"$work/commands.want" <<EOS
-tsan:t run --tool tsan --expect clean --timeout 5 --exit-status any --suppressions $b/t.supp -- $b/build/racelab-tsan/prog a b 50.0 racelab,tsan 77
-helgrind:t run --tool helgrind --expect clean --timeout 5 --exit-status any --suppressions $b/common.supp --tool-option --fair-sched=yes -- $b/build/prog a b 50.0 helgrind,racelab 77
-drd:t run --tool drd --expect data-race,lock-order --timeout 20 --exit-status any --suppressions $b/common.supp -- $b/build/prog a b 110.0 drd,racelab 77
+tsan:t run --tool tsan --name t --expect clean --timeout 5 --exit-status any --suppressions $b/t.supp -- $b/build/racelab-tsan/prog a b 50.0 racelab,tsan 77
+helgrind:t run --tool helgrind --name t --expect clean --timeout 5 --exit-status any --suppressions $b/common.supp --tool-option --fair-sched=yes -- $b/build/prog a b 50.0 helgrind,racelab 77
+drd:t run --tool drd --name t --expect data-race,lock-order --timeout 20 --exit-status any --suppressions $b/common.supp -- $b/build/prog a b 110.0 drd,racelab 77
 EOS
   # The TIMEOUTs are racelab's formula at RACELAB_TIMEOUT_SCALE=1: stretch x seconds + 30.
   if [ -z "${RACELAB_TIMEOUT_SCALE:-}" ] || [ "$RACELAB_TIMEOUT_SCALE" = 1 ]; then
@@ -193,4 +197,4 @@ EOS
   check_refused "racelab_add_test(TARGET prog EXPECT clean)" "racelab_add_test(): NAME is required"
   check_refused "find_package(racelab 999 REQUIRED)" "compatible with requested version \"999\""
 fi
-echo "example_pool $mode: 6 tests, the pool's race caught at pool.c:$line under tsan, helgrind and drd, the fixed pool clean"
+echo "example_pool $mode: 9 tests, the pool's race caught at pool.c:$line under tsan, helgrind and drd, suppressed clean, the fixed pool clean"
