@@ -13,6 +13,7 @@
 #               configure step looks for nothing of its test stack (no cmocka in the cache)
 # Usage: example_pool.sh installed BUILD_DIR SOURCE_DIR C_COMPILER
 #        example_pool.sh subproject SOURCE_DIR C_COMPILER
+# KEEP=1 keeps the work folder (its path: mktemp's, printed by bash -x).
 set -euo pipefail
 mode=$1
 shift
