@@ -58,13 +58,24 @@ struct rl_case {
     size_t nmarkers;
 };
 
-/* Reads and checks a case file. On error returns -1 and writes "path:line: message" to err.
+/* Reads and checks a case file. On error returns -1 and writes every error found to err, one
+ * "path:line: message" a line (those that do not fit are counted on a last line). The concept
+ * is the name of the folder the file sits in, through its real path when the path names it
+ * as "." or "..".
  * check_twin: also require that the twin's file exists beside the case. */
 int rl_case_load(const char *path, struct rl_case *c, int check_twin, char *err, size_t errsize);
 /* The same from text in memory; path only names the file in messages and gives the folder. */
 int rl_case_parse(const char *path, const char *text, size_t len, struct rl_case *c, char *err,
                   size_t errsize);
 void rl_case_free(struct rl_case *c);
+
+/* A header key, for `racelab lint --keys`: its name ("expect <tool>" for a per-tool key),
+ * its default (NULL: the key is required) and what it means. */
+struct rl_case_key {
+    const char *name, *fallback, *meaning;
+};
+/* The keys, in the order a header lists them; NULL past the last. */
+const struct rl_case_key *rl_case_key_at(int i);
 
 /* Which tools the case carries expectations for (tsan, helgrind, drd; daemon for daemons). */
 int rl_case_has_tool(const struct rl_case *c, enum rl_tool_id tool);

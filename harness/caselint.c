@@ -10,7 +10,7 @@ int main(int argc, char **argv)
     int status = 0;
     for (int i = 1; i < argc; i++) {
         struct rl_case c;
-        char err[1024];
+        char err[8192]; /* every error of the file */
         if (rl_case_load(argv[i], &c, 1, err, sizeof err) < 0) {
             fprintf(stderr, "%s\n", err);
             status = 2;

@@ -1,11 +1,11 @@
 /* racelab's command line. Exit statuses: 0 expectation met, 1 not met, 2 usage or bad case
  * file, 77 the tool is not installed. */
 #include "case.h"
+#include "catalog.h"
 #include "session.h"
 #include "strv.h"
 #include "tool.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,136 +20,49 @@
 #define RACELAB_CASES_DIR "cases"
 #endif
 
-/* --- list and lint ---------------------------------------------------------------------- */
+/* --- list and lint (catalog.c) ----------------------------------------------------------- */
 
-static int by_name(const void *a, const void *b)
+/* Takes "--cases DIR" (the tree, else the built-in one) and, for lint, "--keys", from the
+ * front of the arguments. Returns how many it took, or -1 after a usage message. */
+static int tree_options(int argc, char **argv, const char **tree, int *keys)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Appends a path (taken) to a growing list; drops it when out of memory. */
-static void push_file(char ***files, int *n, char *path)
-{
-    char **grown = path ? realloc(*files, (size_t)(*n + 1) * sizeof **files) : NULL;
-    if (!grown) {
-        free(path);
-        return;
+    int i = 1;
+    *tree = RACELAB_CASES_DIR;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc)
+            *tree = argv[++i];
+        else if (keys && strcmp(argv[i], "--keys") == 0)
+            *keys = 1;
+        else if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
+            break;
+        else {
+            rl_usage_error("%s: unknown option or missing value", argv[i]);
+            return -1;
+        }
     }
-    *files = grown;
-    (*files)[(*n)++] = path;
-}
-
-/* Collects case files: each argument is a file, or a folder searched two levels deep. */
-static int collect(char **args, int nargs, char ***out)
-{
-    char **files = NULL;
-    int n = 0;
-    for (int i = 0; i < nargs; i++) {
-        struct stat st;
-        if (stat(args[i], &st) != 0) {
-            fprintf(stderr, "racelab: %s: %s\n", args[i], strerror(errno));
-            continue;
-        }
-        if (!S_ISDIR(st.st_mode)) {
-            push_file(&files, &n, strdup(args[i]));
-            continue;
-        }
-        DIR *d = opendir(args[i]);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char sub[4096];
-            if (rl_fmt(sub, sizeof sub, "%s/%s", args[i], e->d_name) < 0) {
-                fprintf(stderr, "racelab: %s/%s: path too long\n", args[i], e->d_name);
-                continue;
-            }
-            DIR *dd = opendir(sub);
-            struct dirent *f;
-            while (dd && (f = readdir(dd))) {
-                size_t len = strlen(f->d_name);
-                if (len < 3 || strcmp(f->d_name + len - 2, ".c") != 0)
-                    continue;
-                char *path;
-                if (asprintf(&path, "%s/%s", sub, f->d_name) >= 0)
-                    push_file(&files, &n, path);
-            }
-            if (dd)
-                closedir(dd);
-        }
-        if (d)
-            closedir(d);
-    }
-    if (n)
-        qsort(files, (size_t)n, sizeof *files, by_name);
-    *out = files;
-    return n;
-}
-
-/* One tool's column of `racelab list`: padded, but the last ends the line. */
-static void print_column(const char *text, int tool)
-{
-    if (tool == RL_TOOL_COUNT - 1)
-        printf(" %s\n", text);
-    else
-        printf(" %-28s", text);
+    return i + (i < argc && strcmp(argv[i], "--") == 0);
 }
 
 static int cmd_list(int argc, char **argv)
 {
-    char *fallback[] = {RACELAB_CASES_DIR};
-    char **files;
-    int n = argc > 1 ? collect(argv + 1, argc - 1, &files) : collect(fallback, 1, &files);
-    int status = RL_EXIT_PASS, broken = 0, without_twin = 0;
-    printf("%-36s %-8s %-20s", "case", "variant", "twin");
-    for (int t = 0; t < RL_TOOL_COUNT; t++)
-        print_column(rl_tool_name((enum rl_tool_id)t), t);
-    for (int i = 0; i < n; i++) {
-        struct rl_case c;
-        char err[1024];
-        if (rl_case_load(files[i], &c, 1, err, sizeof err) < 0) {
-            fprintf(stderr, "racelab: %s\n", err);
-            status = RL_EXIT_USAGE;
-            free(files[i]);
-            continue;
-        }
-        char name[sizeof c.concept + sizeof c.name], e[RL_TOOL_COUNT][256];
-        rl_fmt(name, sizeof name, "%s/%s", c.concept, c.name); /* sized so: cannot be cut */
-        for (int t = 0; t < RL_TOOL_COUNT; t++) {
-            if (rl_case_has_tool(&c, (enum rl_tool_id)t))
-                rl_kindset_format(c.expect[t].kinds, e[t], sizeof e[t]);
-            else
-                snprintf(e[t], sizeof e[t], "-");
-        }
-        printf("%-36s %-8s %-20s", name, c.variant, c.twin[0] ? c.twin : "-");
-        for (int t = 0; t < RL_TOOL_COUNT; t++)
-            print_column(e[t], t);
-        broken += strcmp(c.variant, "broken") == 0;
-        without_twin += strcmp(c.variant, "broken") == 0 && !c.twin[0];
-        rl_case_free(&c);
-        free(files[i]);
-    }
-    free(files);
-    printf("%d cases, %d broken (%d without a twin)\n", n, broken, without_twin);
-    return n == 0 ? RL_EXIT_USAGE : status;
+    const char *tree;
+    int first = tree_options(argc, argv, &tree, NULL);
+    if (first < 0)
+        return RL_EXIT_USAGE;
+    return rl_catalog_list(stdout, tree, argv + first, argc - first);
 }
 
 static int cmd_lint(int argc, char **argv)
 {
-    if (argc < 2)
-        return rl_usage_error("lint: name the case files");
-    int status = RL_EXIT_PASS;
-    for (int i = 1; i < argc; i++) {
-        struct rl_case c;
-        char err[1024];
-        if (rl_case_load(argv[i], &c, 1, err, sizeof err) < 0) {
-            fprintf(stderr, "%s\n", err);
-            status = RL_EXIT_USAGE;
-            continue;
-        }
-        rl_case_free(&c);
+    const char *tree;
+    int keys = 0, first = tree_options(argc, argv, &tree, &keys);
+    if (first < 0)
+        return RL_EXIT_USAGE;
+    if (keys) {
+        rl_catalog_keys(stdout);
+        return fflush(stdout) == 0 ? RL_EXIT_PASS : RL_EXIT_USAGE;
     }
-    return status;
+    return rl_catalog_lint(stdout, tree, argv + first, argc - first);
 }
 
 /* --- kinds ------------------------------------------------------------------------------ */

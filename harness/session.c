@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include "case.h"
+#include "catalog.h"
 #include "match.h"
 #include "output.h"
 #include "proc.h"
@@ -30,8 +31,9 @@ void rl_print_usage(FILE *out)
     fputs("usage:\n"
           "  racelab run --tool TOOL --case CASE.c --bin PROGRAM [options]\n"
           "  racelab run --tool TOOL --expect KINDS|clean [options] -- PROGRAM [ARGS...]\n"
-          "  racelab list [CASE.c|DIR...]\n"
-          "  racelab lint CASE.c...\n"
+          "  racelab list [--cases TREE] [CASE|DIR...]\n"
+          "  racelab lint [--cases TREE] [CASE|DIR...]   every error of every case file\n"
+          "  racelab lint --keys      the case header's keys, their defaults and meaning\n"
           "  racelab kinds [--json]   the kinds, the tools that report each, the concepts\n"
           "  racelab --version\n"
           "\n"
@@ -41,6 +43,7 @@ void rl_print_usage(FILE *out)
         fprintf(out, "  %-10s %s (%d s)\n", rl_tool_name((enum rl_tool_id)t),
                 rl_tool_needs((enum rl_tool_id)t), rl_tool_default_timeout((enum rl_tool_id)t));
     fputs("options:\n"
+          "  --cases TREE        where --case finds a name such as race/counter_unlocked\n"
           "  --timeout S         seconds before a run counts as hung (default: the case's, or the\n"
           "                      tool's); RACELAB_TIMEOUT_SCALE multiplies it\n"
           "  --runs N            run N times; passes only if every run passes\n"
@@ -197,6 +200,7 @@ static int append_results(const struct rl_session *s)
 /* What the command line said, before anything is opened. */
 struct args {
     const char *tool, *case_path, *bin, *expect, *json, *name, *cwd, *stdin_path;
+    const char *tree; /* --cases: where --case finds a name; NULL: a path only */
     const char *exit_status;
     double timeout; /* 0: not given */
     int runs, keep, verbose, backtrace, output;
@@ -211,7 +215,8 @@ enum {
     OPT_STDIN,
     OPT_OUTPUT,
     OPT_EXIT_STATUS,
-    OPT_NAME
+    OPT_NAME,
+    OPT_CASES
 };
 
 /* Returns 0, 1 after --help, or -1 after a one-line message. */
@@ -237,6 +242,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         {"output", no_argument, 0, OPT_OUTPUT},
         {"exit-status", required_argument, 0, OPT_EXIT_STATUS},
         {"name", required_argument, 0, OPT_NAME},
+        {"cases", required_argument, 0, OPT_CASES},
         {0, 0, 0, 0},
     };
     a->runs = 1;
@@ -302,6 +308,9 @@ static int parse_args(int argc, char **argv, struct args *a)
             break;
         case OPT_NAME:
             a->name = optarg;
+            break;
+        case OPT_CASES:
+            a->tree = optarg;
             break;
         case 'h':
             rl_print_usage(stdout);
@@ -400,7 +409,7 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
 {
     struct rl_session *s = &ss->s;
     struct rl_settings *set = &s->set;
-    char err[1024];
+    char err[8192], found[PATH_MAX]; /* every error of a case file; the case, found */
     int t = rl_tool_from_name(a->tool);
     if (t < 0) {
         char tools[256];
@@ -435,7 +444,9 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
     if (rl_strv_addf(&ss->program, "%s", path) < 0)
         goto oom;
     if (a->case_path) {
-        if (rl_case_load(a->case_path, &ss->c, 1, err, sizeof err) < 0) {
+        if (rl_catalog_find(a->tree, a->case_path, found, sizeof found) < 0)
+            return RL_EXIT_USAGE;
+        if (rl_case_load(found, &ss->c, 1, err, sizeof err) < 0) {
             fprintf(stderr, "racelab: %s\n", err);
             return RL_EXIT_USAGE;
         }

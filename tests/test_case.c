@@ -151,7 +151,10 @@ static void bad_headers(void **state)
     expect_error("expect tsan: data-race", "expect tsan:", 9, "empty");
     expect_error("variant: broken", "variant: buggy", 3, "variant must be");
     expect_error("concept: race", "concept: mutex", 2, "does not match the case's folder 'race'");
-    expect_error("concept: race", "concept: memory", 2, "unknown concept 'memory'");
+    expect_error("concept: race", "concept: memory", 2,
+                 "concept 'memory' does not match the case's folder 'race'");
+    expect_error("concept: race", "concept: Memory leaks", 2,
+                 "concept 'Memory leaks' is not a folder name");
     expect_error("timeout: 7", "timeout: 7s", 8, "timeout must be whole seconds");
     expect_error("timeout: 7", "timeout: 0", 8, "timeout must be whole seconds");
     expect_error(" * title:", " * colour: red\n * title:", 5, "unknown key 'colour'");
@@ -436,6 +439,99 @@ static void marker_notes(void **state)
     }
 }
 
+/* Any folder name is a concept: a tree of one's own needs no concept of racelab's. */
+static void any_folder_is_a_concept(void **state)
+{
+    (void)state;
+    char text[2048], err[512];
+    snprintf(text, sizeof text, "%s", good);
+    char *at = strstr(text, "concept: race");
+    memcpy(at, "concept: pool", 13);
+    struct rl_case c;
+    int rc = rl_case_parse("mine/pool/counter_unlocked.c", text, strlen(text), &c, err, sizeof err);
+    if (rc != 0)
+        fail_msg("%s", err);
+    assert_string_equal(c.concept, "pool");
+    rl_case_free(&c);
+    assert_int_equal(
+        rl_case_parse("mine/race/counter_unlocked.c", text, strlen(text), &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "concept 'pool' does not match the case's folder 'race'"));
+}
+
+/* A file with four errors on four lines gets all four, in the order of the file; one that
+ * no longer fits in err is counted on a last line. */
+static void every_error_of_a_file(void **state)
+{
+    (void)state;
+    char text[4096], err[2048];
+    snprintf(text, sizeof text, "%s", good);
+    const struct {
+        const char *from, *to;
+    } edits[] = {
+        {"variant: broken", "variant: buggy"},
+        {" * title:", " * colour: red\n *   (continued)\n * title:"},
+        {"timeout: 7", "timeout: 7s"},
+        {"/* racelab: held-lock-exit */", "/* racelab: nonsense */"},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        char *at = strstr(text, edits[i].from);
+        assert_non_null(at);
+        char rest[4096];
+        snprintf(rest, sizeof rest, "%s", at + strlen(edits[i].from));
+        snprintf(at, sizeof text - (size_t)(at - text), "%s%s", edits[i].to, rest);
+    }
+    struct rl_case c;
+    assert_int_equal(
+        rl_case_parse("cases/race/counter_unlocked.c", text, strlen(text), &c, err, sizeof err),
+        -1);
+    const char *want[] = {
+        "cases/race/counter_unlocked.c:5: unknown key 'colour'",
+        "cases/race/counter_unlocked.c:3: variant must be 'correct' or 'broken', not 'buggy'",
+        "cases/race/counter_unlocked.c:10: timeout must be whole seconds",
+        "cases/race/counter_unlocked.c:20: marker names unknown kind 'nonsense'",
+    };
+    const char *from = err;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *at = strstr(from, want[i]);
+        if (!at)
+            fail_msg("error %zu '%s' missing, or out of order, in:\n%s", i, want[i], err);
+        from = at + strlen(want[i]);
+    }
+    /* The continuation of the bad key is skipped with it, not an error of its own. */
+    assert_null(strstr(err, "(continued)"));
+    /* Room for the first and the count only. */
+    char small[160];
+    assert_int_equal(
+        rl_case_parse("cases/race/counter_unlocked.c", text, strlen(text), &c, small, sizeof small),
+        -1);
+    assert_non_null(strstr(small, ":5: unknown key 'colour'"));
+    assert_non_null(strstr(small, "\n(and 3 more errors)"));
+}
+
+/* The key table `racelab lint --keys` prints: every key the parser takes, with a meaning,
+ * the required ones without a default. */
+static void key_table(void **state)
+{
+    (void)state;
+    const char *required[] = {"concept", "variant", "title", "lesson", "expect <tool>"};
+    int n = 0;
+    for (int i = 0; rl_case_key_at(i); i++, n++) {
+        const struct rl_case_key *k = rl_case_key_at(i);
+        assert_true(strlen(k->meaning) > 10);
+        int req = 0;
+        for (size_t r = 0; r < sizeof required / sizeof required[0]; r++)
+            req |= strcmp(k->name, required[r]) == 0;
+        if (req != (k->fallback == NULL))
+            fail_msg("key '%s': required %d, default %s", k->name, req,
+                     k->fallback ? k->fallback : "none");
+        if (strcmp(k->name, "timeout") == 0)
+            assert_int_equal(atoi(k->fallback), RL_CASE_TIMEOUT_DEFAULT);
+    }
+    assert_true(n >= 7);
+    assert_null(rl_case_key_at(n));
+    assert_null(rl_case_key_at(-1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +540,9 @@ int main(void)
         cmocka_unit_test(twin_must_exist),   cmocka_unit_test(daemon_cases_need_daemon_expectation),
         cmocka_unit_test(version_qualified), cmocka_unit_test(glibc_qualifier),
         cmocka_unit_test(marker_notes),
+        cmocka_unit_test(any_folder_is_a_concept),
+        cmocka_unit_test(every_error_of_a_file),
+        cmocka_unit_test(key_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,7 +53,7 @@ check "valgrind crashes itself" 1 "valgrind wrote no XML" \
   env PATH="$work/fake:$PATH" "$racelab" run --tool drd --case "$case_file" --bin "$vg"
 check "unknown TSAN_OPTIONS flag" 2 "ThreadSanitizer has no option 'no_such_flag'" \
   env TSAN_OPTIONS=no_such_flag=1 "$racelab" run --tool tsan --case "$case_file" --bin "$tsan"
-check "bad case header" 2 "bad.c:2: unknown concept 'memory'" \
+check "bad case header" 2 "bad.c:2: concept 'memory' does not match the case's folder 'race'" \
   "$racelab" lint "$src/tests/cli/race/bad.c"
 check "unknown tool" 2 "unknown tool 'memcheck'" \
   "$racelab" run --tool memcheck --case "$case_file" --bin "$vg"
