@@ -186,9 +186,8 @@ int rl_catalog_lint(FILE *out, const char *tree, char *const *args, int nargs)
         fprintf(stderr, "racelab: lint: no case files there\n");
         status = RL_EXIT_USAGE;
     }
-    /* One line for a person; silent when a single named file is fine, as a linter is. */
-    if (n > 1)
-        fprintf(out, "%d case files, %d with errors\n", n, bad);
+    if (n > 0)
+        fprintf(out, "%d case file%s, %d with errors\n", n, n == 1 ? "" : "s", bad);
     return bad ? RL_EXIT_USAGE : status;
 }
 

@@ -2,6 +2,8 @@
  * and no report of a marked kind points at an unmarked line of the case. */
 #include "match.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,4 +50,48 @@ void rl_verdict_free(struct rl_verdict *v)
 {
     free(v->placement);
     v->placement = NULL;
+}
+
+int rl_located_parse(const char *text, struct rl_located *l, char *why, size_t whysize)
+{
+    memset(l, 0, sizeof *l);
+    const char *at = strchr(text, '@'), *colon = strrchr(text, ':');
+    char kind[64];
+    if (!at || !colon || colon < at || (size_t)(at - text) >= sizeof kind) {
+        snprintf(why, whysize, "'%s' is not KIND@FILE:LINE", text);
+        return -1;
+    }
+    snprintf(kind, sizeof kind, "%.*s", (int)(at - text), text);
+    int k = rl_kind_from_name(kind);
+    if (k < 0 || k == RL_KIND_UNCLASSIFIED) {
+        snprintf(why, whysize, "unknown kind '%s'", kind);
+        return -1;
+    }
+    /* A report cites a file by its base name: "src/pool.c" is "pool.c". */
+    const char *file = at + 1;
+    for (const char *c = file; c < colon; c++)
+        if (*c == '/')
+            file = c + 1;
+    char *end;
+    long line = strtol(colon + 1, &end, 10);
+    if (colon == file || (size_t)(colon - file) >= sizeof l->file || colon[1] < '1' ||
+        colon[1] > '9' || *end || line > INT_MAX) {
+        snprintf(why, whysize, "'%s' is not KIND@FILE:LINE (a file name, a line from 1)", text);
+        return -1;
+    }
+    l->kind = (enum rl_kind)k;
+    snprintf(l->file, sizeof l->file, "%.*s", (int)(colon - file), file);
+    l->line = (int)line;
+    return 0;
+}
+
+int rl_located_met(const struct rl_located *l, const struct rl_reports *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct rl_report *r = &rs->v[i];
+        for (int j = 0; r->kind == l->kind && j < r->ncites; j++)
+            if (r->cites[j].line == l->line && strcmp(r->cites[j].file, l->file) == 0)
+                return 1;
+    }
+    return 0;
 }

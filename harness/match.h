@@ -29,4 +29,16 @@ int rl_match(const struct rl_case *c, rl_kindset expected, const struct rl_repor
              rl_kindset observed_extra, struct rl_verdict *v);
 void rl_verdict_free(struct rl_verdict *v);
 
+/* A located expectation, --expect data-race@pool.c:188: a report of that kind must cite
+ * that line of that file (by its base name), on either side. */
+struct rl_located {
+    enum rl_kind kind;
+    char file[64];
+    int line;
+};
+/* Parses "kind@file:line"; returns 0, or -1 with why (a kind is checked by the caller). */
+int rl_located_parse(const char *text, struct rl_located *l, char *why, size_t whysize);
+/* Whether some report of the kind cites the line. */
+int rl_located_met(const struct rl_located *l, const struct rl_reports *rs);
+
 #endif

@@ -178,7 +178,15 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
             res->seconds);
     print_settings(out, s);
     rl_kindset_format(v->expected, buf, sizeof buf);
-    fprintf(out, "  expected: %s\n", buf);
+    /* A baseline, not a set of kinds, is the expectation of --baseline and of a run that
+     * only records (--baseline-write, --gen-suppressions). */
+    if (s->baseline)
+        fprintf(out, "  expected: no report that %s does not list\n", esc(s->baseline));
+    else if (s->recording)
+        fputs("  expected: any report (a recording run: only a failure of the tool fails it)\n",
+              out);
+    else
+        fprintf(out, "  expected: %s\n", buf);
     rl_kindset_format(v->observed, buf, sizeof buf);
     fprintf(out, "  observed: %s\n", buf);
     if (v->missing) {
@@ -269,8 +277,13 @@ void rl_print_summary(FILE *out, const struct rl_session *s)
     int passed = 0;
     for (int i = 0; i < s->nruns; i++)
         passed += s->runs[i].verdict.pass;
-    fprintf(out, "%s %s: %d of %d runs passed\n", passed == s->nruns ? "PASS" : "FAIL", label(s),
-            passed, s->nruns);
+    int need = s->min_pass ? s->min_pass : s->nruns;
+    if (need < s->nruns)
+        fprintf(out, "%s %s: %d of %d runs gave the expected verdict (at least %d must)\n",
+                passed >= need ? "PASS" : "FAIL", label(s), passed, s->nruns, need);
+    else
+        fprintf(out, "%s %s: %d of %d runs passed\n", passed >= need ? "PASS" : "FAIL", label(s),
+                passed, s->nruns);
     /* Distinct observed sets, with their counts. */
     for (int i = 0; i < s->nruns; i++) {
         int first = 1;
@@ -385,6 +398,17 @@ static void json_run(FILE *out, const struct rl_outcome *o)
             fprintf(out, "%s%d", l ? "," : "", r->lines[l]);
         fputs("],\"location\":", out);
         json_string(out, r->location);
+        /* Each side's innermost frame of the program's own code (what a baseline holds). */
+        fputs(",\"sides\":[", out);
+        for (int k = 0; k < RL_REPORT_SIDES; k++) {
+            if (k)
+                fputc(',', out);
+            if (r->frame[k][0])
+                json_string(out, r->frame[k]);
+            else
+                fputs("null", out);
+        }
+        fputc(']', out);
         fputs(",\"placement\":", out);
         json_string(out, placement_names[v->placement ? v->placement[i] : RL_PLACE_FREE]);
         fputs(",\"excerpt\":", out);
@@ -475,8 +499,14 @@ int rl_write_json(FILE *out, const struct rl_session *s)
     json_kinds(out, s->expected);
     fputs(",\"note\":", out);
     json_string(out, s->expect_note ? s->expect_note : "");
-    fprintf(out, ",\"pass\":%s,\"runs_passed\":%d,\"runs\":[",
-            passed == s->nruns ? "true" : "false", passed);
+    fputs(",\"baseline\":", out);
+    if (s->baseline)
+        json_string(out, s->baseline);
+    else
+        fputs("null", out);
+    int need = s->min_pass ? s->min_pass : s->nruns;
+    fprintf(out, ",\"pass\":%s,\"runs_passed\":%d,\"min_pass\":%d,\"runs\":[",
+            passed >= need ? "true" : "false", passed, need);
     for (int i = 0; i < s->nruns; i++) {
         if (i)
             fputc(',', out);

@@ -37,6 +37,9 @@ struct rl_session {
     struct rl_settings set;
     struct rl_outcome *runs;
     int nruns;
+    int min_pass;         /* the runs that must pass (--min-pass); 0: every run */
+    const char *baseline; /* --baseline FILE: the expectation; NULL without */
+    int recording;        /* no expectation: the run records (--baseline-write alone) */
 };
 
 /* The test's name: --name, the case's concept/name, or the program's path. */

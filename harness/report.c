@@ -21,6 +21,12 @@ static int same_group(const struct rl_report *a, const struct rl_report *b)
     /* Reports that cite no case line are told apart by where they point. */
     if (a->nlines == 0 && strcmp(a->location, b->location) != 0)
         return 0;
+    /* And by their two sides, in either order: which access a tool calls the previous one
+     * changes from run to run. */
+    int same = strcmp(a->frame[0], b->frame[0]) == 0 && strcmp(a->frame[1], b->frame[1]) == 0;
+    int swapped = strcmp(a->frame[0], b->frame[1]) == 0 && strcmp(a->frame[1], b->frame[0]) == 0;
+    if (!same && !swapped)
+        return 0;
     return memcmp(a->lines, b->lines, (size_t)a->nlines * sizeof a->lines[0]) == 0;
 }
 
@@ -39,10 +45,14 @@ void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
             rs->v[i].count += r->count ? r->count : 1;
             free(r->excerpt);
             r->excerpt = NULL;
+            free(r->suppression);
+            r->suppression = NULL;
             return;
         }
     }
     if (rs->n == RL_REPORTS_MAX_GROUPS) {
+        free(r->suppression);
+        r->suppression = NULL;
         rs->dropped++;
         rs->dropped_kinds |= RL_KINDSET(r->kind);
         free(r->excerpt);
@@ -53,6 +63,8 @@ void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
         size_t cap = rs->cap ? rs->cap * 2 : 16;
         struct rl_report *v = realloc(rs->v, cap * sizeof *v);
         if (!v) {
+            free(r->suppression);
+            r->suppression = NULL;
             rs->dropped++;
             rs->dropped_kinds |= RL_KINDSET(r->kind);
             free(r->excerpt);
@@ -72,12 +84,15 @@ void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
         r->count = 1;
     rs->v[rs->n++] = *r;
     r->excerpt = NULL;
+    r->suppression = NULL;
 }
 
 void rl_reports_free(struct rl_reports *rs)
 {
-    for (size_t i = 0; i < rs->n; i++)
+    for (size_t i = 0; i < rs->n; i++) {
         free(rs->v[i].excerpt);
+        free(rs->v[i].suppression);
+    }
     free(rs->v);
     memset(rs, 0, sizeof *rs);
 }
@@ -111,7 +126,7 @@ int rl_frame_is_case(const char *frame_path, const char *case_path)
 }
 
 /* Frames in the C library or the sanitizer runtime say nothing about the program. */
-static int system_path(const char *path)
+int rl_system_path(const char *path)
 {
     return strncmp(path, "/usr/", 5) == 0 || strstr(path, "libsanitizer") != NULL ||
            strstr(path, "compiler-rt") != NULL || strncmp(path, "./", 2) == 0 ||
@@ -122,7 +137,7 @@ void rl_report_add_frame(struct rl_report *r, const char *path, int line, const 
 {
     if (!path || !*path || line <= 0)
         return;
-    if (!r->location[0] && !system_path(path))
+    if (!r->location[0] && !rl_system_path(path))
         snprintf(r->location, sizeof r->location, "%s:%d", base_name(path), line);
     if (!rl_frame_is_case(path, case_path))
         return;
@@ -131,6 +146,31 @@ void rl_report_add_frame(struct rl_report *r, const char *path, int line, const 
             return;
     if (r->nlines < RL_REPORT_MAX_LINES)
         r->lines[r->nlines++] = line;
+}
+
+void rl_report_add_frame_fn(struct rl_report *r, const char *path, int line, const char *fn,
+                            const char *case_path)
+{
+    rl_report_add_frame(r, path, line, case_path);
+    if (!path || !*path || line <= 0 || rl_system_path(path) || r->side < 0 ||
+        r->side >= RL_REPORT_SIDES)
+        return;
+    const char *file = base_name(path);
+    if (!r->frame[r->side][0]) {
+        /* One token: a function name with blanks in it (C++'s "operator new") gets '_'. */
+        int n = snprintf(r->frame[r->side], sizeof r->frame[r->side], "%s:%d:%s", file, line,
+                         fn && *fn ? fn : "?");
+        for (int i = 0; i < n && r->frame[r->side][i]; i++)
+            if (r->frame[r->side][i] == ' ' || r->frame[r->side][i] == '\t')
+                r->frame[r->side][i] = '_';
+    }
+    for (int i = 0; i < r->ncites; i++)
+        if (r->cites[i].line == line && strcmp(r->cites[i].file, file) == 0)
+            return;
+    if (r->ncites < RL_REPORT_MAX_CITES) {
+        snprintf(r->cites[r->ncites].file, sizeof r->cites[r->ncites].file, "%s", file);
+        r->cites[r->ncites++].line = line;
+    }
 }
 
 void rl_excerpt_append(char **excerpt, const char *text)

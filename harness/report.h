@@ -15,6 +15,14 @@
 #define RL_REPORT_EXCERPT_MAX        4096
 #define RL_REPORTS_MAX_GROUPS        4096
 #define RL_REPORTS_EXCERPTS_PER_KIND 3
+#define RL_REPORT_SIDES              2
+#define RL_REPORT_MAX_CITES          16
+
+/* A line of the program's own code a report cites: the file's base name and the line. */
+struct rl_cite {
+    char file[64];
+    int line;
+};
 
 struct rl_report {
     enum rl_kind kind;
@@ -23,7 +31,16 @@ struct rl_report {
     int pid;
     int lines[RL_REPORT_MAX_LINES]; /* distinct lines of the case file the stacks cite */
     int nlines;
-    char location[256];  /* the first source frame outside system code, for display */
+    char location[256]; /* the first source frame outside system code, for display */
+    /* The two sides of a report (side 0: the access or call reported; side 1: the other
+     * access of a race, the other edge of a lock cycle): each side's innermost frame in the
+     * program's own code, "file.c:12:function", "" when it has none. What a baseline and a
+     * suppression are made of. */
+    char frame[RL_REPORT_SIDES][256];
+    int side; /* the side of the stack being read, -1 for neither: the parsers' state */
+    struct rl_cite cites[RL_REPORT_MAX_CITES]; /* the program's own frames of both sides */
+    int ncites;
+    char *suppression;   /* Valgrind's own suppression entry (owned), NULL unless asked for */
     unsigned long count; /* identical reports folded into this one */
     char *excerpt;       /* raw text (owned), NULL beyond the first few of a kind */
 };
@@ -54,6 +71,13 @@ typedef void (*rl_report_sink)(void *ctx, struct rl_report *r);
 int rl_frame_is_case(const char *frame_path, const char *case_path);
 /* Records a frame: a cited case line, and the first non-system location. */
 void rl_report_add_frame(struct rl_report *r, const char *path, int line, const char *case_path);
+/* The same, for a frame of the stack being read, with its function (may be NULL): the first
+ * one in the program's own code becomes its side's frame; each such frame is cited. */
+void rl_report_add_frame_fn(struct rl_report *r, const char *path, int line, const char *fn,
+                            const char *case_path);
+/* Whether a source path is system code: the C library, the sanitizer runtime, glibc's own
+ * relative paths. */
+int rl_system_path(const char *path);
 /* Opens a tool's log for reading: a regular file only, never through a symbolic link, and
  * never blocking (a FIFO in its place would stall racelab). NULL with errno: ELOOP for a
  * link, EINVAL for anything but a regular file. */

@@ -25,6 +25,7 @@ struct rl_job {
     int output;                /* copy the program's stdout and stderr to racelab's as it runs */
     int exit_status;           /* the exit status that is no assertion (RL_EXIT_STATUS_ANY) */
     int wrapped;               /* the program is a #! script */
+    int gen_suppressions;      /* ask the tool for its own suppression entries (Valgrind) */
 };
 
 struct rl_result {

@@ -1,6 +1,7 @@
 /* See session.h. */
 #include "session.h"
 
+#include "baseline.h"
 #include "case.h"
 #include "catalog.h"
 #include "match.h"
@@ -25,6 +26,8 @@
 #define RL_TIMEOUT_MAX 86400.0
 #define RL_SCALE_MAX   100.0
 #define RL_RUNS_MAX    1000000L
+/* --gen-suppressions reads the reports of at most this many runs. */
+#define RL_RUNS_SUPPRESSED 1000
 
 void rl_print_usage(FILE *out)
 {
@@ -124,9 +127,14 @@ static int timeout_scale(double *scale)
     return parse_real("RACELAB_TIMEOUT_SCALE", s, 0, RL_SCALE_MAX, scale);
 }
 
-static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
+/* At most this many located expectations (KIND@FILE:LINE) in one --expect. */
+#define RL_LOCATED_MAX 32
+
+static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out,
+                       struct rl_located *located, int *nlocated)
 {
     *out = 0;
+    *nlocated = 0;
     if (strcmp(text, "clean") == 0)
         return 0;
     char buf[1024];
@@ -138,6 +146,17 @@ static int parse_kinds(const char *text, enum rl_tool_id tool, rl_kindset *out)
     for (char *save = NULL, *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
         while (*k == ' ')
             k++;
+        if (strchr(k, '@')) {
+            char why[256] = "";
+            if (*nlocated == RL_LOCATED_MAX)
+                snprintf(why, sizeof why, "more than %d located kinds", RL_LOCATED_MAX);
+            if (why[0] || rl_located_parse(k, &located[*nlocated], why, sizeof why) < 0) {
+                fprintf(stderr, "racelab: --expect: %s\n", why);
+                return -1;
+            }
+            k[strcspn(k, "@")] = '\0'; /* the kind, checked below as any other */
+            (*nlocated)++;
+        }
         int kind = rl_kind_from_name(k);
         if (kind < 0 || kind == RL_KIND_UNCLASSIFIED) {
             fprintf(stderr, "racelab: --expect: unknown kind '%s'\n", k);
@@ -197,13 +216,54 @@ static int append_results(const struct rl_session *s)
     return 0;
 }
 
+/* --baseline-write and --gen-suppressions, once every run is done: the baseline keeps
+ * the other tools' entries of the one read. Returns 0, or -1 after the message. */
+static int write_adoption(const struct rl_session *s, const struct rl_baseline *known,
+                          struct rl_baseline *seen, const char *baseline_out, const char *supp)
+{
+    for (size_t i = 0; baseline_out && i < known->n; i++) {
+        const struct rl_baseline_entry *e = &known->v[i];
+        struct rl_report r = {.kind = e->kind};
+        struct rl_reports one = {.v = &r, .n = 1};
+        memcpy(r.frame, e->frame, sizeof r.frame);
+        if (e->tool != s->tool && rl_baseline_add(seen, e->tool, &one, 0) < 0)
+            return -1;
+    }
+    const struct rl_reports *runs[RL_RUNS_SUPPRESSED];
+    int n = 0, entries = 0;
+    for (int i = 0; i < s->nruns && n < RL_RUNS_SUPPRESSED; i++)
+        runs[n++] = &s->runs[i].result.reports;
+    for (int which = 0; which < 2; which++) {
+        const char *path = which ? supp : baseline_out;
+        if (!path)
+            continue;
+        FILE *f = fopen(path, "w");
+        int rc = !f      ? -1
+                 : which ? (entries = rl_suppressions_write(f, s->tool, runs, n))
+                         : rl_baseline_write(f, seen);
+        if (f && fclose(f) != 0)
+            rc = -1;
+        if (rc < 0) {
+            fprintf(stderr, "racelab: cannot write %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+        if (which)
+            printf("suppressions written: %s (%d entries)\n", path, entries);
+        else
+            printf("baseline written: %s (%zu entries)\n", path, seen->n);
+    }
+    return 0;
+}
+
 /* What the command line said, before anything is opened. */
 struct args {
     const char *tool, *case_path, *bin, *expect, *json, *name, *cwd, *stdin_path;
     const char *tree; /* --cases: where --case finds a name; NULL: a path only */
+    const char *baseline, *baseline_out, *gen_suppressions, *min_pass;
     const char *exit_status;
     double timeout; /* 0: not given */
     int runs, keep, verbose, backtrace, output;
+    int min_runs;                              /* --min-pass, else --runs */
     struct rl_strv tool_options, suppressions; /* as given */
     char **program;                            /* after --; NULL with --case */
 };
@@ -216,7 +276,11 @@ enum {
     OPT_OUTPUT,
     OPT_EXIT_STATUS,
     OPT_NAME,
-    OPT_CASES
+    OPT_CASES,
+    OPT_BASELINE,
+    OPT_BASELINE_WRITE,
+    OPT_GEN_SUPPRESSIONS,
+    OPT_MIN_PASS
 };
 
 /* Returns 0, 1 after --help, or -1 after a one-line message. */
@@ -243,6 +307,10 @@ static int parse_args(int argc, char **argv, struct args *a)
         {"exit-status", required_argument, 0, OPT_EXIT_STATUS},
         {"name", required_argument, 0, OPT_NAME},
         {"cases", required_argument, 0, OPT_CASES},
+        {"baseline", required_argument, 0, OPT_BASELINE},
+        {"baseline-write", required_argument, 0, OPT_BASELINE_WRITE},
+        {"gen-suppressions", required_argument, 0, OPT_GEN_SUPPRESSIONS},
+        {"min-pass", required_argument, 0, OPT_MIN_PASS},
         {0, 0, 0, 0},
     };
     a->runs = 1;
@@ -312,6 +380,18 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_CASES:
             a->tree = optarg;
             break;
+        case OPT_BASELINE:
+            a->baseline = optarg;
+            break;
+        case OPT_BASELINE_WRITE:
+            a->baseline_out = optarg;
+            break;
+        case OPT_GEN_SUPPRESSIONS:
+            a->gen_suppressions = optarg;
+            break;
+        case OPT_MIN_PASS:
+            a->min_pass = optarg;
+            break;
         case 'h':
             rl_print_usage(stdout);
             return 1;
@@ -322,9 +402,18 @@ static int parse_args(int argc, char **argv, struct args *a)
     }
     if (!a->tool)
         return rl_usage_error("run: --tool is required"), -1;
-    if (!a->case_path == !a->expect)
-        return rl_usage_error("run: give either --case with --bin, or --expect with -- PROGRAM"),
+    /* A program of one's own is checked against --expect, or against --baseline, or only
+     * recorded (--baseline-write or --gen-suppressions alone). */
+    if (a->case_path ? a->expect || a->baseline
+                     : !a->expect && !a->baseline && !a->baseline_out && !a->gen_suppressions)
+        return rl_usage_error("run: give either --case with --bin, or --expect or --baseline "
+                              "with -- PROGRAM"),
                -1;
+    if (a->expect && a->baseline)
+        return rl_usage_error("run: --expect and --baseline are two expectations: give one"), -1;
+    a->min_runs = a->runs;
+    if (a->min_pass && parse_count("--min-pass", a->min_pass, 1, a->runs, &a->min_runs) < 0)
+        return -1;
     if (a->case_path) {
         if (!a->bin)
             return rl_usage_error("run: --case needs --bin (the case's built program)"), -1;
@@ -335,7 +424,7 @@ static int parse_args(int argc, char **argv, struct args *a)
                    -1;
     } else {
         if (optind >= argc)
-            return rl_usage_error("run: --expect needs -- PROGRAM [ARGS...]"), -1;
+            return rl_usage_error("run: --expect or --baseline needs -- PROGRAM [ARGS...]"), -1;
         a->program = argv + optind;
     }
     return 0;
@@ -385,6 +474,9 @@ struct session {
     int have_case;
     struct rl_strv program, tool_options, suppressions;
     char cwd[PATH_MAX], stdin_path[PATH_MAX];
+    struct rl_baseline known, seen; /* --baseline read; what --baseline-write records */
+    struct rl_located located[RL_LOCATED_MAX];
+    int nlocated;
 };
 
 static void session_free(struct session *ss)
@@ -399,6 +491,8 @@ static void session_free(struct session *ss)
     rl_strv_free(&ss->program);
     rl_strv_free(&ss->tool_options);
     rl_strv_free(&ss->suppressions);
+    rl_baseline_free(&ss->known);
+    rl_baseline_free(&ss->seen);
 }
 
 static const char *const empty_list[] = {NULL};
@@ -424,6 +518,14 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
         fprintf(stderr, "racelab: the %s checker is not available in this build\n", a->tool);
         return RL_EXIT_USAGE;
     }
+    /* Read before anything runs: a bad baseline is told with its every error. */
+    if (a->baseline && rl_baseline_read(a->baseline, &ss->known, err, sizeof err) < 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        return RL_EXIT_USAGE;
+    }
+    s->min_pass = a->min_runs;
+    s->baseline = a->baseline;
+    s->recording = !a->expect && !a->case_path && !a->baseline;
     set->timeout = a->timeout;
     set->exit_status = 0;
     set->name = a->name;
@@ -466,7 +568,8 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
         for (char **w = a->program + 1; *w; w++)
             if (rl_strv_addf(&ss->program, "%s", *w) < 0)
                 goto oom;
-        if (parse_kinds(a->expect, s->tool, &s->expected) < 0)
+        if (a->expect &&
+            parse_kinds(a->expect, s->tool, &s->expected, ss->located, &ss->nlocated) < 0)
             return RL_EXIT_USAGE;
         if (!set->timeout)
             set->timeout = rl_tool_default_timeout(s->tool);
@@ -612,6 +715,7 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
         .output = set->output,
         .exit_status = set->exit_status,
         .wrapped = rl_is_script(s->program[0]),
+        .gen_suppressions = a->gen_suppressions != NULL,
     };
     s->runs = calloc((size_t)a->runs, sizeof *s->runs);
     if (!s->runs) {
@@ -624,7 +728,7 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
         fprintf(stderr, "racelab: sigaction: %s\n", strerror(errno));
         return RL_EXIT_USAGE;
     }
-    int status = RL_EXIT_PASS;
+    int status = RL_EXIT_PASS, passed = 0;
     char err[1024];
     for (int i = 0; i < a->runs && !rl_run_interrupted(); i++) {
         struct rl_outcome *o = &s->runs[i];
@@ -639,19 +743,54 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
             status = RL_EXIT_USAGE;
             break;
         }
-        if (a->runs == 1 || !o->verdict.pass || a->verbose)
+        struct rl_verdict *v = &o->verdict;
+        const struct rl_reports *rs = &o->result.reports;
+        int fresh = 0; /* reports the baseline does not know */
+        if (!a->expect && !a->case_path) {
+            /* The baseline is the expectation, not a set of kinds; a run that only records
+             * still fails on what racelab cannot vouch for. */
+            fresh = a->baseline
+                        ? rl_baseline_check(&ss->known, s->tool, rs, o->result.harness, NULL)
+                        : !!(v->observed & RL_KINDSET(RL_KIND_UNCLASSIFIED));
+            v->expected = v->observed;
+            v->missing = v->extra = 0;
+            v->pass = !fresh && !v->misplaced && !v->unchecked;
+        }
+        for (int l = 0; l < ss->nlocated; l++)
+            v->pass &= rl_located_met(&ss->located[l], rs);
+        if (a->runs == 1 || !v->pass || a->verbose)
             rl_print_run(stdout, s, o, a->verbose);
+        for (int l = 0; l < ss->nlocated; l++)
+            if (!rl_located_met(&ss->located[l], rs))
+                printf("  not cited: no %s report cites %s:%d, on either side\n",
+                       rl_kind_name(ss->located[l].kind), ss->located[l].file, ss->located[l].line);
+        if (a->baseline && fresh && (a->runs == 1 || a->verbose || !v->pass))
+            rl_baseline_check(&ss->known, s->tool, rs, o->result.harness, stdout);
+        if (a->baseline_out && rl_baseline_add(&ss->seen, s->tool, rs, o->result.harness) < 0) {
+            fprintf(stderr, "racelab: out of memory\n");
+            status = RL_EXIT_USAGE;
+        }
         if (a->keep)
             printf("  run directory kept: %s\n", o->result.dir);
-        if (!o->verdict.pass)
-            status = RL_EXIT_FAIL;
+        passed += v->pass;
     }
+    if (status == RL_EXIT_PASS && passed < a->min_runs)
+        status = RL_EXIT_FAIL;
     if (rl_run_interrupted()) {
         fflush(stdout);
         rl_run_reraise(); /* (the folders are gone already: the runner removes each) */
     }
     if (a->runs > 1 && s->nruns == a->runs)
         rl_print_summary(stdout, s);
+    if (a->baseline && s->nruns == a->runs) {
+        int fixed = rl_baseline_fixed(&ss->known, s->tool, a->baseline, stdout);
+        /* "Fixed" is what these runs saw: a race that shows in some runs only may be back. */
+        printf("baseline %s: %zu entries, %d fixed (seen in none of %d run%s)\n", a->baseline,
+               ss->known.n, fixed, a->runs, a->runs == 1 ? "" : "s");
+    }
+    if (status != RL_EXIT_USAGE && s->nruns == a->runs &&
+        write_adoption(s, &ss->known, &ss->seen, a->baseline_out, a->gen_suppressions) < 0)
+        status = RL_EXIT_USAGE;
     return status;
 }
 

@@ -27,6 +27,8 @@ struct rl_tool_run {
     const struct rl_exit *exits; /* every process of the run that ended */
     size_t nexits;
     const struct rl_logwatch *watch; /* how often each log was opened */
+    int gen_suppressions; /* racelab --gen-suppressions: --gen-suppressions=all, each error's own
+                             entry */
 };
 
 struct rl_tool {

@@ -116,7 +116,9 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, const cha
         rl_strv_addf(argv, "--error-exitcode=0") < 0 ||
         /* In racelab's PID namespace every run's valgrind is pid 2: its gdbserver FIFOs
          * (/tmp/vgdb-pipe-...-to-2-...) would collide between parallel runs. */
-        rl_strv_addf(argv, "--vgdb=no") < 0)
+        rl_strv_addf(argv, "--vgdb=no") < 0 ||
+        /* racelab --gen-suppressions: each error's entry, in the XML (<suppression>). */
+        (tr->gen_suppressions && rl_strv_addf(argv, "--gen-suppressions=all") < 0))
         return -1;
     for (char *const *a = tr->program; *a; a++)
         if (rl_strv_addf(argv, "%s", *a) < 0)

@@ -38,6 +38,7 @@ static void flush(struct rl_tsan_parser *p)
     p->open = 0;
     p->sink(p->ctx, &p->cur);
     free(p->cur.excerpt);
+    free(p->cur.suppression);
     memset(&p->cur, 0, sizeof p->cur);
 }
 
@@ -46,6 +47,8 @@ static void start(struct rl_tsan_parser *p, const char *headline, enum rl_kind k
 {
     flush(p);
     p->open = 1;
+    p->next_side = -1;
+    p->in_stack = p->sides = 0;
     p->cur.kind = kind;
     p->cur.pid = p->pid;
     snprintf(p->cur.tool_kind, sizeof p->cur.tool_kind, "tsan");
@@ -73,22 +76,62 @@ static long split_location(char *tok)
     return strtol(last + 1, NULL, 10);
 }
 
-/* "#3 fn path/file.c:12:5 (module+0x1f)": the first path:line token after the number. */
+/* A line inside a report that is no frame: a blank ends a stack; any other introduces the
+ * next one. "Previous write of size 4 ... by thread T1:" is the other side of a race;
+ * "Mutex M1 acquired here while holding mutex M0 in thread T2:" is an edge of a lock cycle,
+ * the second one the other side. What else introduces a stack ("Location is heap block",
+ * "Mutex M0 (0x...) created at:", "Thread T1 ... created by main thread at:") is no side,
+ * unless it is the report's first stack (a thread leak has only its creation). */
+static void stack_intro(struct rl_tsan_parser *p, const char *s)
+{
+    p->in_stack = 0;
+    if (!*s)
+        return;
+    if (strncmp(s, "Previous ", 9) == 0)
+        p->next_side = 1;
+    else if (strstr(s, " acquired here while holding "))
+        p->next_side = p->sides & 1 ? 1 : 0;
+    else
+        p->next_side = -1;
+}
+
+/* A stack begins: which side is it? */
+static void stack_start(struct rl_tsan_parser *p)
+{
+    int side = p->next_side;
+    if (side < 0)
+        side = p->sides & 1 ? -1 : 0;
+    if (side >= 0 && (p->sides & (1 << side)))
+        side = -1;
+    if (side >= 0)
+        p->sides |= 1 << side;
+    p->cur.side = side;
+    p->in_stack = 1;
+    p->next_side = -1;
+}
+
+/* "#3 fn path/file.c:12:5 (module+0x1f)": the first path:line token after the number; the
+ * function is the token right after it. */
 static void frame(struct rl_tsan_parser *p, const char *s)
 {
+    if (!p->in_stack || strncmp(s, "#0 ", 3) == 0)
+        stack_start(p);
     /* A copy of the whole line: a fixed buffer would cut a long frame's path:line token
      * ("x.c:123" read as "x.c:1"). */
     char *buf = strdup(s);
     if (!buf)
         return;
-    char *save = NULL;
+    char *save = NULL, fn[256] = "";
     strtok_r(buf, " \t", &save); /* "#N" */
-    for (char *tok = strtok_r(NULL, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+    char *first = strtok_r(NULL, " \t", &save);
+    if (first)
+        snprintf(fn, sizeof fn, "%s", first);
+    for (char *tok = first; tok; tok = strtok_r(NULL, " \t", &save)) {
         if (tok[0] == '(')
             break;
         long line = split_location(tok);
         if (line > 0 && line <= INT_MAX) { /* past INT_MAX, (int) would wrap to another line */
-            rl_report_add_frame(&p->cur, tok, (int)line, p->case_path);
+            rl_report_add_frame_fn(&p->cur, tok, (int)line, tok == first ? NULL : fn, p->case_path);
             break;
         }
     }
@@ -190,6 +233,8 @@ void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
         s++;
     if (s[0] == '#' && isdigit((unsigned char)s[1]))
         frame(p, s);
+    else
+        stack_intro(p, s);
 }
 
 void rl_tsan_finish(struct rl_tsan_parser *p)

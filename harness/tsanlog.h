@@ -26,6 +26,10 @@ struct rl_tsan_parser {
     void *ctx;
     int pid;
     int open; /* a report is being read */
+    /* The sides of the report being read (rl_report.frame): the side the next stack belongs
+     * to (-1: the report's first stack is side 0, any later one neither), whether a stack is
+     * being read, and the sides seen so far (a bit each). */
+    int next_side, in_stack, sides;
     struct rl_report cur;
 };
 

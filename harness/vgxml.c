@@ -33,7 +33,8 @@ enum field {
     F_FN,
     F_DIR,
     F_FILE,
-    F_LINE
+    F_LINE,
+    F_RAWTEXT
 };
 
 struct rl_vgxml {
@@ -53,12 +54,15 @@ struct rl_vgxml {
     int in_segment;   /* inside <other_segment_start> (1) or <other_segment_end> (2) */
     int segment_seen; /* that segment element held a stack */
     int in_observed;  /* inside DRD's <first_observed_at> */
+    int conflict;     /* Helgrind named the other access: the next stack is its side */
     enum field field;
     char text[1024]; /* the field being read */
     size_t text_len;
 
     char kind[64], what[256], xwhat[256], fn[128], dir[512], file[256];
     char observed_what[64], address[64];
+    char raw[8192]; /* <suppression><rawtext>, with --gen-suppressions=all */
+    size_t raw_len;
     int line;
     struct rl_report cur;
 };
@@ -76,9 +80,10 @@ static void set(char *dst, size_t size, const char *src)
 static void reset_error(struct rl_vgxml *x)
 {
     free(x->cur.excerpt);
+    free(x->cur.suppression);
     memset(&x->cur, 0, sizeof x->cur);
     x->kind[0] = x->what[0] = x->xwhat[0] = '\0';
-    x->stacks = x->labelled = x->other_side = x->in_segment = x->in_observed = 0;
+    x->stacks = x->labelled = x->other_side = x->in_segment = x->in_observed = x->conflict = 0;
 }
 
 /* A stack begins: one after the first gets a label unless an aux text just named it (DRD's
@@ -104,6 +109,10 @@ static void start_stack(struct rl_vgxml *x)
         x->segment_seen = 1;
         x->other_side = 1;
     }
+    /* The sides (rl_report.frame): the error's first stack, and the other access of a race
+     * (Helgrind's stack after "This conflicts with ...", DRD's other segment). */
+    x->cur.side = x->stacks == 1 ? 0 : x->in_segment || x->conflict ? 1 : -1;
+    x->conflict = 0;
 }
 
 static void on_start(void *data, const XML_Char *name, const XML_Char **attrs)
@@ -167,6 +176,11 @@ static void on_start(void *data, const XML_Char *name, const XML_Char **attrs)
         x->field = F_FILE;
     else if (x->in_frame && strcmp(name, "line") == 0)
         x->field = F_LINE;
+    else if (strcmp(name, "rawtext") == 0) {
+        x->field = F_RAWTEXT;
+        x->raw_len = 0;
+        x->raw[0] = '\0';
+    }
 }
 
 static void on_text(void *data, const XML_Char *s, int len)
@@ -174,6 +188,13 @@ static void on_text(void *data, const XML_Char *s, int len)
     struct rl_vgxml *x = data;
     if (x->field == F_NONE || len <= 0)
         return;
+    if (x->field == F_RAWTEXT) {
+        size_t room = sizeof x->raw - 1 - x->raw_len, n = (size_t)len < room ? (size_t)len : room;
+        memcpy(x->raw + x->raw_len, s, n);
+        x->raw_len += n;
+        x->raw[x->raw_len] = '\0';
+        return;
+    }
     size_t room = sizeof x->text - 1 - x->text_len;
     size_t n = (size_t)len < room ? (size_t)len : room;
     memcpy(x->text + x->text_len, s, n);
@@ -195,7 +216,7 @@ static void end_frame(struct rl_vgxml *x)
         snprintf(path, sizeof path, "%s", x->file);
     snprintf(line, sizeof line, "   at %s (%s:%d)", x->fn[0] ? x->fn : "???", x->file, x->line);
     rl_excerpt_append(&x->cur.excerpt, line);
-    rl_report_add_frame(&x->cur, path, x->line, x->case_path);
+    rl_report_add_frame_fn(&x->cur, path, x->line, x->fn, x->case_path);
 }
 
 static void end_error(struct rl_vgxml *x)
@@ -249,8 +270,18 @@ static void on_end(void *data, const XML_Char *name)
         /* Helgrind: "This conflicts with a previous write of size 4 by thread #2" names the
          * other access; its stack follows. */
         if (x->in_xauxwhat && strstr(x->text, "conflicts with a previous"))
-            x->other_side = 1;
+            x->other_side = x->conflict = 1;
         break;
+    case F_RAWTEXT: {
+        /* The block between its blank lines, as Valgrind prints it in text mode. */
+        const char *b = x->raw + strspn(x->raw, " \t\n");
+        size_t n = strlen(b);
+        while (n > 0 && (b[n - 1] == ' ' || b[n - 1] == '\t' || b[n - 1] == '\n'))
+            n--;
+        free(x->cur.suppression);
+        x->cur.suppression = strndup(b, n);
+        break;
+    }
     case F_OBSERVED_WHAT:
         set(x->observed_what, sizeof x->observed_what, x->text);
         break;

@@ -6,6 +6,11 @@
 #include <cmocka.h>
 
 #include "match.h"
+#include "tool.h"
+#include "tsanlog.h"
+#include "vgxml.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -148,12 +153,72 @@ static void floods_fold_and_stay_checked(void **state)
     rl_reports_free(&rs);
 }
 
+/* --expect KIND@FILE:LINE: the syntax, strictly. */
+static void located_syntax(void **state)
+{
+    (void)state;
+    struct rl_located l;
+    char why[256];
+    assert_int_equal(rl_located_parse("data-race@src/pool.c:188", &l, why, sizeof why), 0);
+    assert_int_equal(l.kind, RL_KIND_DATA_RACE);
+    assert_string_equal(l.file, "pool.c");
+    assert_int_equal(l.line, 188);
+    const char *bad[] = {
+        "data-race@pool.c",  "data-race@:12",        "data-race@pool.c:0",
+        "data-race@pool.c:", "data-race@pool.c:12x", "data-rice@pool.c:12",
+        "@pool.c:12",        "data-race@pool.c:+12", "data-race@pool.c:99999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (rl_located_parse(bad[i], &l, why, sizeof why) == 0)
+            fail_msg("accepted '%s'", bad[i]);
+    assert_int_equal(rl_located_parse("data-rice@pool.c:12", &l, why, sizeof why), -1);
+    assert_non_null(strstr(why, "unknown kind 'data-rice'"));
+}
+
+/* A located expectation is met by a report of its kind citing the line on either side, in
+ * real reports: TSan's lock cycle (its two edges), Helgrind's race (the other access). */
+static void located_on_either_side(void **state)
+{
+    (void)state;
+    struct rl_reports order = {0}, race = {0};
+    struct rl_vgxml_result res;
+    assert_int_equal(rl_tsan_parse_file(FIXTURES "/tsan-gcc-lockorder.0.log", NULL, 1, rl_tool_sink,
+                                        &order, NULL),
+                     0);
+    assert_int_equal(rl_vgxml_parse_file(FIXTURES "/helgrind-segrace.0.xml", RL_TOOL_HELGRIND, NULL,
+                                         rl_tool_sink, &race, &res),
+                     0);
+    struct rl_located l;
+    char why[256];
+    const struct {
+        const char *want;
+        const struct rl_reports *rs;
+        int met;
+    } rows[] = {
+        {"lock-order@lockorder.c:10", &order, 1}, /* the first edge */
+        {"lock-order@lockorder.c:20", &order, 1}, /* the second */
+        {"lock-order@lockorder.c:11", &order, 0},
+        {"data-race@lockorder.c:10", &order, 0}, /* the right line, not that kind */
+        {"data-race@segrace.c:22", &race, 1},    /* the access */
+        {"data-race@segrace.c:12", &race, 1},    /* the other access */
+        {"data-race@other.c:12", &race, 0},      /* the right line of another file */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(rl_located_parse(rows[i].want, &l, why, sizeof why), 0);
+        if (rl_located_met(&l, rows[i].rs) != rows[i].met)
+            fail_msg("%s: met %d, wanted %d", rows[i].want, !rows[i].met, rows[i].met);
+    }
+    rl_reports_free(&order);
+    rl_reports_free(&race);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exact_sets),
         cmocka_unit_test(marker_rule),
         cmocka_unit_test(floods_fold_and_stay_checked),
+        cmocka_unit_test(located_syntax),
+        cmocka_unit_test(located_on_either_side),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
