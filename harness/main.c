@@ -115,7 +115,8 @@ static int cmd_kinds(int argc, char **argv)
     } else {
         char list[512];
         rl_concept_list(list, sizeof list);
-        printf("concepts: %s\n", list);
+        printf("concepts: %s (racelab's own; in a tree of your own any folder name is one)\n",
+               list);
     }
     return fflush(stdout) == 0 ? RL_EXIT_PASS : RL_EXIT_USAGE;
 }
