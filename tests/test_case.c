@@ -527,7 +527,18 @@ static void key_table(void **state)
         if (strcmp(k->name, "timeout") == 0)
             assert_int_equal(atoi(k->fallback), RL_CASE_TIMEOUT_DEFAULT);
     }
-    assert_true(n >= 7);
+    assert_int_equal(n, 10);
+    /* Every key the parser takes is in it, the per-tool ones last. */
+    const char *names[] = {"concept", "variant",     "twin",          "title",          "lesson",
+                           "timeout", "exit-status", "expect <tool>", "options <tool>", "args"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int found = 0;
+        for (int k = 0; rl_case_key_at(k); k++)
+            found |= strcmp(rl_case_key_at(k)->name, names[i]) == 0;
+        if (!found)
+            fail_msg("key '%s' is not in the table", names[i]);
+    }
+    assert_string_equal(rl_case_key_at(n - 1)->name, "options <tool>");
     assert_null(rl_case_key_at(n));
     assert_null(rl_case_key_at(-1));
 }
@@ -535,10 +546,14 @@ static void key_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(good_header),       cmocka_unit_test(default_timeout),
-        cmocka_unit_test(run_keys),          cmocka_unit_test(bad_headers),
-        cmocka_unit_test(twin_must_exist),   cmocka_unit_test(daemon_cases_need_daemon_expectation),
-        cmocka_unit_test(version_qualified), cmocka_unit_test(glibc_qualifier),
+        cmocka_unit_test(good_header),
+        cmocka_unit_test(default_timeout),
+        cmocka_unit_test(run_keys),
+        cmocka_unit_test(bad_headers),
+        cmocka_unit_test(twin_must_exist),
+        cmocka_unit_test(daemon_cases_need_daemon_expectation),
+        cmocka_unit_test(version_qualified),
+        cmocka_unit_test(glibc_qualifier),
         cmocka_unit_test(marker_notes),
         cmocka_unit_test(any_folder_is_a_concept),
         cmocka_unit_test(every_error_of_a_file),
