@@ -182,9 +182,19 @@ static const struct {
     {"too long mutex cycle found", RL_KIND_LOCK_ORDER},
     /* Not a WARNING line: the child of a multithreaded fork that starts a thread. */
     {"starting new threads after multi-threaded fork is not supported", RL_KIND_FORK_THREADS},
-    /* A deadly signal inside the program ("ERROR: ThreadSanitizer: SEGV on unknown address"):
-     * TSan exits with its exitcode, which we set to 0, so the log is the only witness. */
-    {"SEGV on unknown address", RL_KIND_CRASH},
+};
+
+/* A deadly signal inside the program ("ERROR: ThreadSanitizer: SEGV on unknown address", its
+ * three formats "%s on address %p", "%s on unknown address %p" and "%s on unknown address",
+ * cut at the address): TSan exits with its exitcode, which we set to 0, so the log is the only
+ * witness. The signal's name varies (SEGV, BUS, FPE, ILL, ABRT, TRAP), so these rows match a
+ * headline by its end. */
+static const struct {
+    const char *end;
+    enum rl_kind kind;
+} tsan_end_table[] = {
+    {" on unknown address", RL_KIND_CRASH},
+    {" on address", RL_KIND_CRASH},
 };
 
 enum rl_kind rl_kind_from_tsan(const char *headline)
@@ -192,6 +202,12 @@ enum rl_kind rl_kind_from_tsan(const char *headline)
     for (size_t i = 0; i < ARRAY_LEN(tsan_table); i++)
         if (strcmp(headline, tsan_table[i].headline) == 0)
             return tsan_table[i].kind;
+    size_t n = strlen(headline);
+    for (size_t i = 0; i < ARRAY_LEN(tsan_end_table); i++) {
+        size_t e = strlen(tsan_end_table[i].end);
+        if (n > e && strcmp(headline + n - e, tsan_end_table[i].end) == 0)
+            return tsan_end_table[i].kind;
+    }
     return RL_KIND_UNCLASSIFIED;
 }
 
@@ -306,9 +322,12 @@ rl_kindset rl_tool_kinds(enum rl_tool_id tool)
         if (kind_rows[k].group == RL_GROUP_HARNESS ||
             (kind_rows[k].group == RL_GROUP_DAEMON && tool == RL_TOOL_DAEMON))
             set |= RL_KINDSET(k);
-    if (tool == RL_TOOL_TSAN)
+    if (tool == RL_TOOL_TSAN) {
         for (size_t i = 0; i < ARRAY_LEN(tsan_table); i++)
             set |= RL_KINDSET(tsan_table[i].kind);
+        for (size_t i = 0; i < ARRAY_LEN(tsan_end_table); i++)
+            set |= RL_KINDSET(tsan_end_table[i].kind);
+    }
     for (size_t i = 0; i < ARRAY_LEN(valgrind_table); i++)
         if (valgrind_table[i].tool == tool)
             set |= RL_KINDSET(valgrind_table[i].kind);

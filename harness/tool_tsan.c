@@ -297,6 +297,11 @@ static void check_log(const struct rl_tool_run *tr, pid_t pid, const char *path,
                             (int)pid, acc->reports);
         return;
     }
+    /* Every line of the log is part of a report or on the harmless list (tsanlog.c). */
+    if (acc->other[0])
+        rl_tool_failure(rs, "ThreadSanitizer's log of pid %d has %lu line(s) racelab cannot place, "
+                            "the first: %s",
+                        (int)pid, acc->unaccounted, acc->other);
     if (!acc->map_end)
         return;
     unsigned long counted = acc->reported < 0 ? 0 : (unsigned long)acc->reported;

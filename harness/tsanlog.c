@@ -31,6 +31,13 @@ void rl_tsan_init(struct rl_tsan_parser *p, const char *case_path, int pid, rl_r
     p->ctx = ctx;
 }
 
+static void unaccounted(struct rl_tsan_parser *p, const char *line)
+{
+    p->acc.unaccounted++;
+    if (!p->acc.other[0])
+        snprintf(p->acc.other, sizeof p->acc.other, "%s", line);
+}
+
 static void flush(struct rl_tsan_parser *p)
 {
     if (!p->open)
@@ -138,8 +145,18 @@ static void frame(struct rl_tsan_parser *p, const char *s)
     free(buf);
 }
 
-/* A line outside every report: the module map and the count are the proof of a whole run;
- * anything else is kept as the cause, should the proof be missing. */
+/* The harmless list: what a log holds outside its reports when all went well. Each entry
+ * has a test (tests/test_tsanlog.c, harmless_lines):
+ *   - an empty line, and the rule of '=' TSan draws around each report;
+ *   - the module map, "Process memory map follows:" to "End of process memory map."
+ *     (print_module_map=1: the proof that the process ran to its exit);
+ *   - TSan's own count, "ThreadSanitizer: reported N warnings";
+ *   - the suppressions that matched, "ThreadSanitizer: Matched N suppressions (pid=N):" and
+ *     one "COUNT TYPE:PATTERN" line each, to an empty line (print_suppressions, on by
+ *     default, when a suppressions file hid a report);
+ *   - die_after_fork=0's "Continuing because of die_after_fork=0" (rl_tsan_line).
+ * Anything else is kept as the first unaccounted line: the run fails with it as the cause
+ * (tool_tsan.c), so no line TSan writes is ever dropped unread. */
 static void account(struct rl_tsan_parser *p, const char *line)
 {
     long n;
@@ -147,12 +164,20 @@ static void account(struct rl_tsan_parser *p, const char *line)
     if (p->in_map) {
         p->in_map = !strstr(line, "End of process memory map.");
         p->acc.map_end |= !p->in_map;
+    } else if (p->in_suppressions) {
+        char type[64];
+        p->in_suppressions = line[0] != '\0';
+        if (p->in_suppressions && sscanf(line, "%ld %63[^:]:", &n, type) != 2)
+            unaccounted(p, line);
     } else if (strstr(line, "Process memory map follows:")) {
         p->in_map = 1;
     } else if (sscanf(line, "ThreadSanitizer: reported %ld warning%15s", &n, tail) == 2) {
         p->acc.reported = n;
-    } else if (strspn(line, "=") != strlen(line) && !p->acc.other[0]) {
-        snprintf(p->acc.other, sizeof p->acc.other, "%s", line);
+    } else if (strstr(line, "ThreadSanitizer: Matched ") == line &&
+               strstr(line, " suppressions (pid=")) {
+        p->in_suppressions = 1;
+    } else if (strspn(line, "=") != strlen(line)) {
+        unaccounted(p, line);
     }
 }
 
@@ -194,9 +219,11 @@ void rl_tsan_line(struct rl_tsan_parser *p, const char *line)
     if (e) {
         char headline[256];
         snprintf(headline, sizeof headline, "%s", e + 24);
-        char *cut = strstr(headline, " 0x");
-        if (!cut)
-            cut = strstr(headline, " (");
+        /* Cut at the address, or at "(pc ...)" where there is none: whichever comes first
+         * (the pc is an address too). */
+        char *cut = strstr(headline, " 0x"), *paren = strstr(headline, " (");
+        if (!cut || (paren && paren < cut))
+            cut = paren;
         if (cut)
             *cut = '\0';
         p->acc.fatal = 1;

@@ -15,12 +15,14 @@ struct rl_tsan_accounts {
     long reported;         /* TSan's own count; -1 when the log has no count line */
     int map_end;           /* "End of process memory map." seen: the process ran to its exit */
     int fatal;             /* an "ERROR: ThreadSanitizer:" report: TSan ended the process */
-    char other[256];       /* the first line outside every report, map and count: the cause */
+    unsigned long unaccounted; /* lines outside every report and the harmless list */
+    char other[256];           /* the first of them: the cause */
 };
 
 struct rl_tsan_parser {
     struct rl_tsan_accounts acc;
     int in_map;
+    int in_suppressions; /* inside "ThreadSanitizer: Matched N suppressions" */
     const char *case_path;
     rl_report_sink sink;
     void *ctx;

@@ -6,7 +6,12 @@
 #include <cmocka.h>
 
 #include "kinds.h"
+#include "tool.h"
+#include "tsanlog.h"
 
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void names_round_trip(void **state)
@@ -168,7 +173,220 @@ static void valgrind_kinds(void **state)
     }
 }
 
-/* No row of the Valgrind table is shadowed: each wins for at least one real text above (a
+
+/* The texts of tests/tool-texts/ (ci/tool-texts): every candidate report text of the installed
+ * tools, reviewed. Read once; each line is "CLASS<tab>TEXT[<tab>why]". */
+struct tool_text {
+    char file[64];
+    int tsan;             /* a TSan runtime's file (else Helgrind's or DRD's) */
+    enum rl_tool_id tool; /* for Valgrind's */
+    char cls[32];
+    char text[512];
+    int has_why;
+};
+static struct tool_text *tool_texts_v;
+static size_t tool_texts_n;
+
+static int load_tool_texts(void **state)
+{
+    (void)state;
+    DIR *d = opendir(TOOL_TEXTS);
+    if (!d)
+        return -1;
+    size_t cap = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".txt") != 0)
+            continue;
+        char path[512], line[1024];
+        snprintf(path, sizeof path, "%s/%s", TOOL_TEXTS, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return -1;
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = '\0';
+            if (!line[0] || line[0] == '#')
+                continue;
+            if (tool_texts_n == cap) {
+                cap = cap ? 2 * cap : 256;
+                tool_texts_v = realloc(tool_texts_v, cap * sizeof *tool_texts_v);
+                if (!tool_texts_v)
+                    return -1;
+            }
+            struct tool_text *t = &tool_texts_v[tool_texts_n++];
+            memset(t, 0, sizeof *t);
+            snprintf(t->file, sizeof t->file, "%.63s", e->d_name);
+            t->tsan = strncmp(e->d_name, "tsan-", 5) == 0;
+            t->tool = strncmp(e->d_name, "drd-", 4) == 0 ? RL_TOOL_DRD : RL_TOOL_HELGRIND;
+            char *tab = strchr(line, '\t'), *why = tab ? strchr(tab + 1, '\t') : NULL;
+            if (why)
+                *why = '\0';
+            t->has_why = why && why[1];
+            if (tab)
+                *tab = '\0';
+            snprintf(t->cls, sizeof t->cls, "%.31s", line);
+            snprintf(t->text, sizeof t->text, "%.511s", tab ? tab + 1 : "");
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return tool_texts_n ? 0 : -1;
+}
+
+static int free_tool_texts(void **state)
+{
+    (void)state;
+    free(tool_texts_v);
+    return 0;
+}
+
+/* A line as the runtime would print it: each conversion of the format filled in ("%s" after
+ * the leading "WARNING: ", "ERROR: " or "FATAL: " is the tool's name, as SanitizerToolName
+ * is; an address is 0x1; any other value is 1). */
+static void instantiate(const char *fmt, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *s = fmt; *s && n + 32 < size; s++) {
+        if (*s != '%') {
+            out[n++] = *s;
+            continue;
+        }
+        if (s[1] == '%') {
+            out[n++] = *++s;
+            continue;
+        }
+        s++;
+        s += strspn(s, "-+ #0'");
+        s += strspn(s, "0123456789*.");
+        s += strspn(s, "hlzjtL");
+        const char *value = "1";
+        if (*s == 's')
+            value = s == strchr(fmt, '%') + 1 && (strncmp(fmt, "WARNING: %s", 11) == 0 ||
+                                                  strncmp(fmt, "ERROR: %s", 9) == 0 ||
+                                                  strncmp(fmt, "FATAL: %s", 9) == 0)
+                        ? "ThreadSanitizer"
+                        : "x";
+        else if (*s == 'p')
+            value = "0x1";
+        n += (size_t)snprintf(out + n, size - n, "%s", value);
+        if (!*s)
+            break;
+    }
+    out[n] = '\0';
+}
+
+/* One TSan line, alone in a log: its reports and the log's accounts. */
+static struct rl_tsan_accounts tsan_alone(const char *line, struct rl_reports *rs)
+{
+    struct rl_tsan_parser p;
+    rl_tsan_init(&p, NULL, 7, rl_tool_sink, rs);
+    rl_tsan_line(&p, line);
+    rl_tsan_finish(&p);
+    return p.acc;
+}
+
+static int has_kind(const struct rl_reports *rs, enum rl_kind kind)
+{
+    return (rl_reports_kinds(rs) & RL_KINDSET(kind)) != 0;
+}
+
+/* A TSan text placed as its class says; returns 0 or writes why not. */
+static int tsan_placed(const struct tool_text *t, char *why, size_t size)
+{
+    char line[1100];
+    struct rl_reports rs = {0};
+    struct rl_tsan_accounts acc;
+    int ok = 0;
+    if (strcmp(t->cls, "headline") == 0) {
+        ok = rl_kind_from_tsan(t->text) != RL_KIND_UNCLASSIFIED;
+        snprintf(why, size, "no row of kinds.c places the headline");
+    } else if (strcmp(t->cls, "format") == 0) {
+        ok = 1;
+        for (size_t i = 0; i < tool_texts_n; i++) {
+            const struct tool_text *h = &tool_texts_v[i];
+            if (strcmp(h->file, t->file) != 0 || strcmp(h->cls, "headline") != 0)
+                continue;
+            char fmt[1100];
+            snprintf(fmt, sizeof fmt, "WARNING: ThreadSanitizer: %s (pid=7)", h->text);
+            tsan_alone(fmt, &rs);
+            if (rs.n != 1 || rs.v[0].kind != rl_kind_from_tsan(h->text)) {
+                ok = 0;
+                snprintf(why, size, "\"%s\" put in it is not a report of its kind", h->text);
+            }
+            rl_reports_free(&rs);
+        }
+        return ok ? 0 : -1;
+    } else if (strcmp(t->cls, "report") == 0) {
+        instantiate(t->text, line, sizeof line);
+        acc = tsan_alone(line, &rs);
+        ok = rs.n == 1 && rs.v[0].kind != RL_KIND_UNCLASSIFIED && acc.unaccounted == 0;
+        snprintf(why, size, "\"%s\" is not a report of a kind", line);
+    } else if (strcmp(t->cls, "harmless") == 0) {
+        instantiate(t->text, line, sizeof line);
+        acc = tsan_alone(line, &rs);
+        ok = rs.n == 0 && acc.unaccounted == 0;
+        snprintf(why, size, "\"%s\" is not on the harmless list", line);
+    } else if (strcmp(t->cls, "failure") == 0) {
+        instantiate(t->text, line, sizeof line);
+        acc = tsan_alone(line, &rs);
+        ok = has_kind(&rs, RL_KIND_UNCLASSIFIED) || acc.unaccounted > 0;
+        snprintf(why, size, "\"%s\" would let the run pass", line);
+    } else if (strcmp(t->cls, "-") == 0) {
+        ok = t->has_why;
+        snprintf(why, size, "a '-' line without its reason");
+    } else {
+        snprintf(why, size, "class '%s' is not reviewed (see ci/tool-texts)", t->cls);
+    }
+    rl_reports_free(&rs);
+    return ok ? 0 : -1;
+}
+
+static int valgrind_placed(const struct tool_text *t, char *why, size_t size)
+{
+    if (strcmp(t->cls, "-") == 0) {
+        snprintf(why, size, "a '-' line without its reason");
+        return t->has_why ? 0 : -1;
+    }
+    if (strcmp(t->cls, "kind") == 0) {
+        /* A kind is placed by the rows that name it: all its texts (Misc), or any text. */
+        for (int i = 0; i < rl_valgrind_row_count(); i++) {
+            enum rl_tool_id tool;
+            const char *kind, *text;
+            enum rl_kind k;
+            rl_valgrind_row(i, &tool, &kind, &text, &k);
+            if (tool == t->tool && strcmp(kind, t->text) == 0)
+                return 0;
+        }
+        snprintf(why, size, "no row of kinds.c names this <kind>");
+        return -1;
+    }
+    if (rl_kind_from_valgrind(t->tool, t->cls, t->text) != RL_KIND_UNCLASSIFIED)
+        return 0;
+    snprintf(why, size, "no row of kinds.c places it under <kind>%s</kind>", t->cls);
+    return -1;
+}
+
+/* Every text of every installed tool's file is placed: a table row gives it a kind (never
+ * unclassified), or it is on a harmless list, or it fails the run as the tool's own failure;
+ * a '-' line carries its reason. (harness:tool-texts checks that the files are complete.) */
+static void tool_texts(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < tool_texts_n; i++) {
+        const struct tool_text *t = &tool_texts_v[i];
+        char why[1300];
+        if ((t->tsan ? tsan_placed(t, why, sizeof why) : valgrind_placed(t, why, sizeof why)) < 0) {
+            print_error("%s: %s \"%s\": %s\n", t->file, t->cls, t->text, why);
+            bad++;
+        }
+    }
+    if (bad)
+        fail_msg("%d text(s) of tests/tool-texts/ not placed", bad);
+}
+
+/* No row of the Valgrind table is shadowed: each wins for at least one real text, above or
+ * in tests/tool-texts/ (a
  * row that an earlier row always beats can never match: the "currently wr-held by a
  * different thread" row behind the "rwlock" row did so), and no row is beaten by an earlier
  * row of the same tool and kind whose text it contains (or that matches every text). */
@@ -191,6 +409,10 @@ static void no_row_shadowed(void **state)
         for (size_t t = 0; t < sizeof valgrind_texts / sizeof valgrind_texts[0]; t++)
             wins |= valgrind_texts[t].tool == tool && strcmp(valgrind_texts[t].kind, kind) == 0 &&
                     rl_valgrind_match_row(tool, kind, valgrind_texts[t].text) == i;
+        for (size_t t = 0; t < tool_texts_n; t++)
+            wins |= !tool_texts_v[t].tsan && tool_texts_v[t].tool == tool &&
+                    strcmp(tool_texts_v[t].cls, kind) == 0 &&
+                    rl_valgrind_match_row(tool, kind, tool_texts_v[t].text) == i;
         if (!wins)
             fail_msg("%s %s row %d \"%s\" wins for no known text: shadowed, or a text is "
                      "missing from valgrind_texts",
@@ -220,7 +442,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names_round_trip), cmocka_unit_test(tsan_headlines),
         cmocka_unit_test(valgrind_kinds),   cmocka_unit_test(no_row_shadowed),
-        cmocka_unit_test(kindset_format),
+        cmocka_unit_test(kindset_format),   cmocka_unit_test(tool_texts),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, load_tool_texts, free_tool_texts);
 }

@@ -245,6 +245,68 @@ static void accounts_of_a_log(void **state)
     rl_reports_free(&rs);
 }
 
+/* Each entry of the TSan log's harmless list (tsanlog.c), alone and beside a line that is on
+ * no list: the entry is accounted, the stranger is kept as the cause. */
+static void harmless_lines(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    static const char *const entries[][4] = {
+        {"", NULL},
+        {"==================", NULL},
+        {"==7==Process memory map follows:", "\t0x55d000000000-0x55d000001000\t/src/x",
+         "==7==End of process memory map.", NULL},
+        {"ThreadSanitizer: reported 2 warnings", NULL},
+        {"ThreadSanitizer: Matched 2 suppressions (pid=7):", "2 race:counter_loop", "", NULL},
+        {"==7==ThreadSanitizer: starting new threads after multi-threaded fork is not supported "
+         "(pid 7). Continuing because of die_after_fork=0, but you are on your own",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+        struct rl_tsan_accounts acc = accounts(entries[i], &rs);
+        assert_int_equal(rs.n, 0);
+        assert_int_equal(acc.unaccounted, 0);
+        assert_string_equal(acc.other, "");
+    }
+    /* A suppression block ends at its empty line: what follows is read again. */
+    const char *after[] = {"ThreadSanitizer: Matched 1 suppressions (pid=7):",
+                           "1 race:counter_loop",
+                           "",
+                           "WARNING: Symbolizer buffer too small",
+                           NULL};
+    struct rl_tsan_accounts acc = accounts(after, &rs);
+    assert_int_equal(acc.unaccounted, 1);
+    assert_string_equal(acc.other, "WARNING: Symbolizer buffer too small");
+    /* Inside it, a line not of its form is a stranger too. */
+    const char *odd[] = {"ThreadSanitizer: Matched 1 suppressions (pid=7):", "not a count", NULL};
+    acc = accounts(odd, &rs);
+    assert_int_equal(acc.unaccounted, 1);
+    assert_string_equal(acc.other, "not a count");
+    assert_int_equal(rs.n, 0);
+}
+
+/* Every deadly signal, in each of TSan's three formats, is a crash (not only SEGV). */
+static void deadly_signals(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    const char *lines[] = {
+        "==7==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp "
+        "0x3 T7)",
+        "==7==ERROR: ThreadSanitizer: BUS on address 0x7f0000000000 (pc 0x1 bp 0x2 sp 0x3 T7)",
+        "==7==ERROR: ThreadSanitizer: FPE on unknown address (pc 0x1 bp 0x2 sp 0x3 T7)",
+        NULL};
+    for (const char *const *l = lines; *l; l++) {
+        const char *one[] = {*l, NULL};
+        struct rl_tsan_accounts acc = accounts(one, &rs);
+        assert_int_equal(rs.n, 1);
+        assert_int_equal(rs.v[0].kind, RL_KIND_CRASH);
+        assert_true(acc.fatal);
+        rl_reports_free(&rs);
+        memset(&rs, 0, sizeof rs);
+    }
+}
+
 static void missing_file(void **state)
 {
     (void)state;
@@ -262,6 +324,8 @@ int main(void)
         cmocka_unit_test(newer_and_headless_warnings),
         cmocka_unit_test(cut_short_and_special_lines),
         cmocka_unit_test(accounts_of_a_log),
+        cmocka_unit_test(harmless_lines),
+        cmocka_unit_test(deadly_signals),
         cmocka_unit_test(missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
