@@ -70,6 +70,51 @@ int rl_file_contains(const char *path, const char *needle)
     return rl_file_contains_bytes(path, needle, strlen(needle));
 }
 
+/* Whether "==N==" starts the line with N a pid of the run (the started process or one that
+ * ended during it). */
+static int tool_pid_prefix(const struct rl_tool_run *tr, const char *line)
+{
+    char *end;
+    if (strncmp(line, "==", 2) != 0 || line[2] < '0' || line[2] > '9')
+        return 0;
+    long pid = strtol(line + 2, &end, 10);
+    if (strncmp(end, "==", 2) != 0)
+        return 0;
+    if (pid == tr->main_pid)
+        return 1;
+    for (size_t i = 0; i < tr->nexits; i++)
+        if (tr->exits[i].pid == pid)
+            return 1;
+    return 0;
+}
+
+int rl_tool_check_stderr(const struct rl_tool_run *tr, struct rl_reports *rs)
+{
+    char path[4200], line[1024];
+    if (rl_fmt(path, sizeof path, "%s/stderr", tr->dir) < 0)
+        return 0;
+    FILE *f = rl_log_open(path);
+    if (!f)
+        return 0; /* no stderr file: the program wrote nothing */
+    unsigned long n = 0;
+    char first[256] = "";
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!tool_pid_prefix(tr, line) && !strstr(line, "ThreadSanitizer") &&
+            !strstr(line, "valgrind:"))
+            continue;
+        if (!n++)
+            snprintf(first, sizeof first, "%.200s", line);
+    }
+    fclose(f);
+    if (n)
+        rl_tool_failure(rs,
+                        "the program's stderr has %lu line(s) of the tool's own, which goes to "
+                        "its log here: the first: %s",
+                        n, first);
+    return n > 0;
+}
+
 int rl_tool_failed(const struct rl_reports *rs)
 {
     for (size_t i = 0; i < rs->n; i++)

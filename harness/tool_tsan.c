@@ -350,17 +350,21 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
         rl_tool_failure(rs, "cannot read the program's stderr: %s", strerror(errno));
         return 0;
     }
-    if (rl_file_contains(err, "unrecognized flag(s)"))
+    int said = 0;
+    if ((said |= rl_file_contains(err, "unrecognized flag(s)")))
         rl_tool_failure(rs, "TSAN_OPTIONS holds an option ThreadSanitizer does not know (listed "
                             "on the program's stderr)");
-    if (rl_file_contains(err, "FATAL: ThreadSanitizer"))
+    if ((said |= rl_file_contains(err, "FATAL: ThreadSanitizer")))
         rl_tool_failure(rs, "ThreadSanitizer failed to start (FATAL on the program's stderr)");
-    if (rl_file_contains(err, "ThreadSanitizer: CHECK failed"))
+    if ((said |= rl_file_contains(err, "ThreadSanitizer: CHECK failed")))
         rl_tool_failure(rs, "ThreadSanitizer failed its own check (CHECK failed on the "
                             "program's stderr)");
-    if (rl_file_contains(err, "ReportFile::Write() can't output"))
+    if ((said |= rl_file_contains(err, "ReportFile::Write() can't output")))
         rl_tool_failure(rs, "ThreadSanitizer could not write its log (a full disk?): reports "
                             "were lost");
+    /* Any other line of TSan's there: the causes above are named, the rest is quoted. */
+    if (!said)
+        rl_tool_check_stderr(tr, rs);
     return 0;
 }
 

@@ -281,6 +281,9 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs, enum rl_
             continue;
         }
         rl_tool_check_writers(tr, strrchr(path, '/') + 1, logs[i].pid, rs);
+        if (res.unknown)
+            rl_tool_failure(rs, "%s has %lu element(s) racelab does not know, the first: <%s>",
+                            path, res.unknown, res.first_unknown);
         if (res.malformed) {
             rl_tool_failure(rs, "%s is not Valgrind XML (%s)", path, res.error);
             logs[i].finished = -1;
@@ -304,13 +307,17 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs, enum rl_
                             logs[i].pid, logs[i].seq, troubled ? trouble : "valgrind.log is empty");
     }
     free(logs);
+    int stderr_said = 0;
     if (n == 0 && !troubled)
-        troubled = stderr_trouble(tr->dir, trouble, sizeof trouble);
+        troubled = stderr_said = stderr_trouble(tr->dir, trouble, sizeof trouble);
     if (n == 0)
         rl_tool_failure(rs, "valgrind wrote no XML: it did not run the program (%s)",
                         troubled ? trouble : "valgrind.log is empty");
     else if (troubled)
         rl_tool_failure(rs, "valgrind.log: %s", trouble);
+    /* Any other line of Valgrind's on the program's stderr (the one above is named already). */
+    if (!stderr_said)
+        rl_tool_check_stderr(tr, rs);
     return 0;
 }
 

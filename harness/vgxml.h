@@ -15,6 +15,8 @@ struct rl_vgxml_result {
     int malformed;        /* expat rejected the bytes: not XML, or not Valgrind's */
     char error[256];      /* why, for a malformed file */
     unsigned long errors; /* <error> elements sent */
+    unsigned long unknown; /* elements under <valgrindoutput> racelab does not know */
+    char first_unknown[64]; /* the first one's name */
 };
 
 struct rl_vgxml;

@@ -255,6 +255,77 @@ static void valgrind_log(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Each entry of valgrind.log's harmless list (tool_valgrind.c), as Valgrind writes it: alone,
+ * no failure. */
+static void valgrind_log_harmless(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "==5== \n",
+        "==5==  If you believe this happened as a result of a stack\n",
+        "==5==  overflow in your program's main thread (unlikely but\n",
+        "==5==  possible), you can try to increase the size of the\n",
+        "==5==  main thread stack using the --main-stacksize= flag.\n",
+        "==5==  The main thread stack size used in this run was 8388608.\n",
+        "==5== Warning: set address range perms: large range [0x1, 0x2) (defined)\n",
+        "==5== Warning: client switching stacks?  SP change: 0x1ffefffd00 --> 0x4a4f000\n",
+        "==5==          to suppress, use: --max-stackframe=137326673664 or greater\n",
+        "==5==          further instances of this message will not be shown.\n",
+        "==5== Warning: invalid file descriptor 1024 in syscall close()\n",
+    };
+    char dir[] = "/tmp/racelab-test-tool.XXXXXX", cmd[1024];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cp '%s/helgrind-race.0.xml' '%s/vg.5.1.xml'", FIXTURES, dir);
+    assert_int_equal(system(cmd), 0);
+    struct rl_tool_run tr = {.dir = dir, .program = program};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        write_file(dir, "valgrind.log", lines[i]);
+        struct rl_reports rs = {0};
+        assert_int_equal(rl_tool_get(RL_TOOL_HELGRIND)->collect(&tr, &rs), 0);
+        if (rl_tool_failed(&rs))
+            fail_msg("harmless line failed the run: %s", lines[i]);
+        rl_reports_free(&rs);
+    }
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* On the program's stderr only the tools' lines count: "==N==" with N a pid of the run, or
+ * "ThreadSanitizer", or "valgrind:". The program's own lines, and a "==N==" of another pid,
+ * are the program's business. */
+static void stderr_tool_lines(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/racelab-test-tool.XXXXXX", cmd[1024];
+    assert_non_null(mkdtemp(dir));
+    struct rl_exit exits[] = {{.pid = 12}};
+    struct rl_tool_run tr = {
+        .dir = dir, .program = program, .main_pid = 5, .exits = exits, .nexits = 1};
+    static const struct {
+        const char *text;
+        int tool;
+    } rows[] = {
+        {"my own output\n==99== looks like a tool but 99 is no pid of the run\n", 0},
+        {"==5==", 1}, /* no newline, nothing after the prefix: still a pid of the run */
+        {"=5= half a prefix\n==x== no pid\n", 0},
+        {"==5== Warning: something of Valgrind's\n", 1},
+        {"==12==WARNING: Can't open file, falling back to stderr: /no/dir\n", 1},
+        {"valgrind: Unknown option: --bogus\n", 1},
+        {"a line that names ThreadSanitizer\n", 1},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        write_file(dir, "stderr", rows[i].text);
+        struct rl_reports rs = {0};
+        int got = rl_tool_check_stderr(&tr, &rs);
+        if (got != rows[i].tool)
+            fail_msg("stderr \"%s\": %s", rows[i].text, got ? "failed" : "passed");
+        assert_int_equal(rl_tool_failed(&rs), got);
+        rl_reports_free(&rs);
+    }
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* A log opened by a second writer is seen, even when the two opens would fold into one. */
 static void second_writer(void **state)
 {
@@ -286,9 +357,14 @@ static void second_writer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(table),           cmocka_unit_test(command_lines),
-        cmocka_unit_test(tool_options),    cmocka_unit_test(logs),
-        cmocka_unit_test(which_and_build), cmocka_unit_test(valgrind_log),
+        cmocka_unit_test(table),
+        cmocka_unit_test(command_lines),
+        cmocka_unit_test(tool_options),
+        cmocka_unit_test(logs),
+        cmocka_unit_test(which_and_build),
+        cmocka_unit_test(valgrind_log),
+        cmocka_unit_test(valgrind_log_harmless),
+        cmocka_unit_test(stderr_tool_lines),
         cmocka_unit_test(second_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -195,6 +195,37 @@ static void unknown_and_malformed(void **state)
         rl_vgxml_parse_file("/nonexistent.xml", RL_TOOL_DRD, NULL, rl_tool_sink, &none, &res), -1);
 }
 
+/* Every element under <valgrindoutput> is one racelab knows: none in any real file here, and
+ * an element of a newer protocol is counted, with its name, whatever comes after it. */
+static void every_element_known(void **state)
+{
+    (void)state;
+    static const char *const fixtures[] = {
+        "helgrind-race.0.xml",     "helgrind-misuse.0.xml", "helgrind-apierror.0.xml",
+        "helgrind-lockorder.0.xml", "helgrind-leak.0.xml",  "helgrind-forkrace.0.xml",
+        "drd-race.0.xml",          "drd-misuse.0.xml",      "drd-segrace.0.xml",
+        "drd-wrheld.0.xml",        "drd-leak.0.xml",        "drd-forkrace.0.xml",
+    };
+    struct rl_vgxml_result res;
+    for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+        struct rl_reports rs = parse(fixtures[i], fixtures[i][0] == 'd' ? RL_TOOL_DRD
+                                                                        : RL_TOOL_HELGRIND,
+                                     NULL, &res);
+        if (res.unknown)
+            fail_msg("%s: <%s> unknown", fixtures[i], res.first_unknown);
+        rl_reports_free(&rs);
+    }
+    struct rl_reports rs = parse_text("<valgrindoutput><pid>5</pid><clientmsg><tid>1</tid>"
+                                      "<text>hello</text></clientmsg><lostfindings><n>3</n>"
+                                      "</lostfindings><newer/><status><state>FINISHED</state>"
+                                      "</status></valgrindoutput>",
+                                      &res);
+    assert_int_equal(res.unknown, 2);
+    assert_string_equal(res.first_unknown, "lostfindings");
+    assert_true(res.finished);
+    rl_reports_free(&rs);
+}
+
 /* The one report of kind `kind` (fails if there is none). */
 static const struct rl_report *only(const struct rl_reports *rs, const char *tool_kind)
 {
@@ -310,6 +341,7 @@ int main(void)
         cmocka_unit_test(one_file_per_process),
         cmocka_unit_test(byte_by_byte),
         cmocka_unit_test(unknown_and_malformed),
+        cmocka_unit_test(every_element_known),
         cmocka_unit_test(pthapierror_keeps_the_call),
         cmocka_unit_test(mutex_held_twice_is_double_lock),
         cmocka_unit_test(both_sides_of_a_race),
