@@ -299,8 +299,9 @@ static void check_log(const struct rl_tool_run *tr, pid_t pid, const char *path,
     }
     /* Every line of the log is part of a report or on the harmless list (tsanlog.c). */
     if (acc->other[0])
-        rl_tool_failure(rs, "ThreadSanitizer's log of pid %d has %lu line(s) racelab cannot place, "
-                            "the first: %s",
+        rl_tool_failure(rs,
+                        "ThreadSanitizer's log of pid %d has %lu line(s) racelab cannot place, "
+                        "the first: %s",
                         (int)pid, acc->unaccounted, acc->other);
     if (!acc->map_end)
         return;

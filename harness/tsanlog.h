@@ -11,10 +11,10 @@
  * "Process memory map follows:" ... "End of process memory map.", then its own count,
  * "ThreadSanitizer: reported N warnings" (absent for none). */
 struct rl_tsan_accounts {
-    unsigned long reports; /* "WARNING: ThreadSanitizer:" report blocks read */
-    long reported;         /* TSan's own count; -1 when the log has no count line */
-    int map_end;           /* "End of process memory map." seen: the process ran to its exit */
-    int fatal;             /* an "ERROR: ThreadSanitizer:" report: TSan ended the process */
+    unsigned long reports;     /* "WARNING: ThreadSanitizer:" report blocks read */
+    long reported;             /* TSan's own count; -1 when the log has no count line */
+    int map_end;               /* "End of process memory map." seen: the process ran to its exit */
+    int fatal;                 /* an "ERROR: ThreadSanitizer:" report: TSan ended the process */
     unsigned long unaccounted; /* lines outside every report and the harmless list */
     char other[256];           /* the first of them: the cause */
 };

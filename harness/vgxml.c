@@ -73,10 +73,23 @@ struct rl_vgxml {
  * program's own VALGRIND_PRINTF). Any other element is counted, and fails the run: a newer
  * Valgrind may put a finding in it. */
 static const char *const known_elements[] = {
-    "protocolversion", "protocoltool", "preamble",    "pid",           "ppid",
-    "tool",            "logfilequalifier", "usercomment", "args",      "status",
-    "error",           "errorcounts",  "suppcounts",  "announcethread", "clientmsg",
-    "fatal_signal",    "error_summary",
+    "protocolversion",
+    "protocoltool",
+    "preamble",
+    "pid",
+    "ppid",
+    "tool",
+    "logfilequalifier",
+    "usercomment",
+    "args",
+    "status",
+    "error",
+    "errorcounts",
+    "suppcounts",
+    "announcethread",
+    "clientmsg",
+    "fatal_signal",
+    "error_summary",
 };
 
 static int known_element(const char *name)

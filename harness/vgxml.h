@@ -9,13 +9,13 @@
 #include <stddef.h>
 
 struct rl_vgxml_result {
-    int pid;              /* <pid> of the process */
-    int finished;         /* <status><state>FINISHED: Valgrind ran to the end */
-    int complete;         /* the document was closed (</valgrindoutput>) */
-    int malformed;        /* expat rejected the bytes: not XML, or not Valgrind's */
-    char error[256];      /* why, for a malformed file */
-    unsigned long errors; /* <error> elements sent */
-    unsigned long unknown; /* elements under <valgrindoutput> racelab does not know */
+    int pid;                /* <pid> of the process */
+    int finished;           /* <status><state>FINISHED: Valgrind ran to the end */
+    int complete;           /* the document was closed (</valgrindoutput>) */
+    int malformed;          /* expat rejected the bytes: not XML, or not Valgrind's */
+    char error[256];        /* why, for a malformed file */
+    unsigned long errors;   /* <error> elements sent */
+    unsigned long unknown;  /* elements under <valgrindoutput> racelab does not know */
     char first_unknown[64]; /* the first one's name */
 };
 

@@ -173,7 +173,6 @@ static void valgrind_kinds(void **state)
     }
 }
 
-
 /* The texts of tests/tool-texts/ (ci/tool-texts): every candidate report text of the installed
  * tools, reviewed. Read once; each line is "CLASS<tab>TEXT[<tab>why]". */
 struct tool_text {
@@ -261,9 +260,9 @@ static void instantiate(const char *fmt, char *out, size_t size)
         s += strspn(s, "hlzjtL");
         const char *value = "1";
         if (*s == 's')
-            value = s == strchr(fmt, '%') + 1 && (strncmp(fmt, "WARNING: %s", 11) == 0 ||
-                                                  strncmp(fmt, "ERROR: %s", 9) == 0 ||
-                                                  strncmp(fmt, "FATAL: %s", 9) == 0)
+            value = s == strchr(fmt, '%') + 1 &&
+                            (strncmp(fmt, "WARNING: %s", 11) == 0 ||
+                             strncmp(fmt, "ERROR: %s", 9) == 0 || strncmp(fmt, "FATAL: %s", 9) == 0)
                         ? "ThreadSanitizer"
                         : "x";
         else if (*s == 'p')

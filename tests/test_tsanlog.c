@@ -270,10 +270,7 @@ static void harmless_lines(void **state)
     }
     /* A suppression block ends at its empty line: what follows is read again. */
     const char *after[] = {"ThreadSanitizer: Matched 1 suppressions (pid=7):",
-                           "1 race:counter_loop",
-                           "",
-                           "WARNING: Symbolizer buffer too small",
-                           NULL};
+                           "1 race:counter_loop", "", "WARNING: Symbolizer buffer too small", NULL};
     struct rl_tsan_accounts acc = accounts(after, &rs);
     assert_int_equal(acc.unaccounted, 1);
     assert_string_equal(acc.other, "WARNING: Symbolizer buffer too small");
@@ -294,8 +291,7 @@ static void deadly_signals(void **state)
         "==7==ERROR: ThreadSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp "
         "0x3 T7)",
         "==7==ERROR: ThreadSanitizer: BUS on address 0x7f0000000000 (pc 0x1 bp 0x2 sp 0x3 T7)",
-        "==7==ERROR: ThreadSanitizer: FPE on unknown address (pc 0x1 bp 0x2 sp 0x3 T7)",
-        NULL};
+        "==7==ERROR: ThreadSanitizer: FPE on unknown address (pc 0x1 bp 0x2 sp 0x3 T7)", NULL};
     for (const char *const *l = lines; *l; l++) {
         const char *one[] = {*l, NULL};
         struct rl_tsan_accounts acc = accounts(one, &rs);

@@ -201,16 +201,15 @@ static void every_element_known(void **state)
 {
     (void)state;
     static const char *const fixtures[] = {
-        "helgrind-race.0.xml",     "helgrind-misuse.0.xml", "helgrind-apierror.0.xml",
-        "helgrind-lockorder.0.xml", "helgrind-leak.0.xml",  "helgrind-forkrace.0.xml",
-        "drd-race.0.xml",          "drd-misuse.0.xml",      "drd-segrace.0.xml",
-        "drd-wrheld.0.xml",        "drd-leak.0.xml",        "drd-forkrace.0.xml",
+        "helgrind-race.0.xml",      "helgrind-misuse.0.xml", "helgrind-apierror.0.xml",
+        "helgrind-lockorder.0.xml", "helgrind-leak.0.xml",   "helgrind-forkrace.0.xml",
+        "drd-race.0.xml",           "drd-misuse.0.xml",      "drd-segrace.0.xml",
+        "drd-wrheld.0.xml",         "drd-leak.0.xml",        "drd-forkrace.0.xml",
     };
     struct rl_vgxml_result res;
     for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
-        struct rl_reports rs = parse(fixtures[i], fixtures[i][0] == 'd' ? RL_TOOL_DRD
-                                                                        : RL_TOOL_HELGRIND,
-                                     NULL, &res);
+        struct rl_reports rs =
+            parse(fixtures[i], fixtures[i][0] == 'd' ? RL_TOOL_DRD : RL_TOOL_HELGRIND, NULL, &res);
         if (res.unknown)
             fail_msg("%s: <%s> unknown", fixtures[i], res.first_unknown);
         rl_reports_free(&rs);
