@@ -70,8 +70,9 @@ struct rl_vgxml {
 /* Every element Valgrind writes under <valgrindoutput> (docs/internals/xml-output-protocol4.txt
  * of 3.19, and <error_summary> of protocol 6): the errors are read, the rest says nothing of
  * the program's threads (<fatal_signal> is seen in the exit status, <clientmsg> is the
- * program's own VALGRIND_PRINTF). Any other element is counted, and fails the run: a newer
- * Valgrind may put a finding in it. */
+ * program's own VALGRIND_PRINTF, <trace> the output of DRD's --trace-* options, drd_error.c,
+ * which racelab never passes: a caller's VALGRIND_OPTS asked for it). Any other element is
+ * counted, and fails the run: a newer Valgrind may put a finding in it. */
 static const char *const known_elements[] = {
     "protocolversion",
     "protocoltool",
@@ -90,6 +91,7 @@ static const char *const known_elements[] = {
     "clientmsg",
     "fatal_signal",
     "error_summary",
+    "trace",
 };
 
 static int known_element(const char *name)

@@ -215,7 +215,8 @@ static void every_element_known(void **state)
         rl_reports_free(&rs);
     }
     struct rl_reports rs = parse_text("<valgrindoutput><pid>5</pid><clientmsg><tid>1</tid>"
-                                      "<text>hello</text></clientmsg><lostfindings><n>3</n>"
+                                      "<text>hello</text></clientmsg><trace><text>[1] mutex_init "
+                                      "0x1</text></trace><lostfindings><n>3</n>"
                                       "</lostfindings><newer/><status><state>FINISHED</state>"
                                       "</status></valgrindoutput>",
                                       &res);
