@@ -1,40 +1,12 @@
 /* See baseline.h. */
 #include "baseline.h"
+#include "strv.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Every error is told, one a line, like a case file's (case.c). */
-struct errors {
-    const char *path;
-    char *buf;
-    size_t size;
-    int n, dropped;
-};
-
-static void error(struct errors *e, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void error(struct errors *e, int line, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    size_t used = strlen(e->buf), room = e->size - used;
-    /* (Even the first is cut to leave room for the count.) */
-    int w = snprintf(e->buf + used, room > 64 ? room - 32 : room, "%s%s:%d: %s", used ? "\n" : "",
-                     e->path, line, msg);
-    if (e->n > 0 && (w < 0 || (size_t)w + 32 >= room)) {
-        e->buf[used] = '\0';
-        e->dropped++;
-    } else {
-        e->n++;
-    }
-}
 
 /* "-", or file:line:function: a file, a line number from 1, a function, no blank. */
 static int frame_ok(const char *f)
@@ -89,7 +61,7 @@ static int add(struct rl_baseline *b, enum rl_tool_id tool, enum rl_kind kind, c
     return 0;
 }
 
-static void parse_line(struct rl_baseline *b, struct errors *e, int lineno, char *text)
+static void parse_line(struct rl_baseline *b, struct rl_errors *e, int lineno, char *text)
 {
     char *field[5];
     int n = 0;
@@ -97,31 +69,31 @@ static void parse_line(struct rl_baseline *b, struct errors *e, int lineno, char
          t = strtok_r(NULL, " \t", &save))
         field[n++] = t;
     if (n != 4) {
-        error(e, lineno, "expected 'KIND TOOL FRAME OTHER' (4 fields), found %s%d",
-              n == 5 ? "more than " : "", n == 5 ? 4 : n);
+        rl_errors_add(e, lineno, "expected 'KIND TOOL FRAME OTHER' (4 fields), found %s%d",
+                      n == 5 ? "more than " : "", n == 5 ? 4 : n);
         return;
     }
     int kind = rl_kind_from_name(field[0]), tool = rl_tool_from_name(field[1]), bad = 0;
     if (kind < 0) {
-        error(e, lineno, "unknown kind '%s' (racelab kinds lists them)", field[0]);
+        rl_errors_add(e, lineno, "unknown kind '%s' (racelab kinds lists them)", field[0]);
         bad = 1;
     } else if (kind == RL_KIND_UNCLASSIFIED) {
-        error(e, lineno, "'unclassified' is a failure of the tool, never a known report");
+        rl_errors_add(e, lineno, "'unclassified' is a failure of the tool, never a known report");
         bad = 1;
     }
     if (tool < 0) {
         char tools[256];
         rl_tool_list(tools, sizeof tools);
-        error(e, lineno, "unknown tool '%s' (tools: %s)", field[1], tools);
+        rl_errors_add(e, lineno, "unknown tool '%s' (tools: %s)", field[1], tools);
         bad = 1;
     } else if (!bad && !(rl_tool_kinds((enum rl_tool_id)tool) & RL_KINDSET(kind))) {
-        error(e, lineno, "%s never reports '%s'", field[1], field[0]);
+        rl_errors_add(e, lineno, "%s never reports '%s'", field[1], field[0]);
         bad = 1;
     }
     for (int i = 2; i < 4; i++) {
         if (!frame_ok(field[i]) || strlen(field[i]) >= sizeof b->v[0].frame[0]) {
-            error(e, lineno, "'%s' is not a frame: write file:line:function, or - for none",
-                  field[i]);
+            rl_errors_add(e, lineno, "'%s' is not a frame: write file:line:function, or - for none",
+                          field[i]);
             bad = 1;
         }
     }
@@ -132,9 +104,9 @@ static void parse_line(struct rl_baseline *b, struct errors *e, int lineno, char
     const struct rl_baseline_entry *dup =
         find(b, (enum rl_tool_id)tool, (enum rl_kind)kind, f0, f1);
     if (dup)
-        error(e, lineno, "the same report as line %d", dup->line);
+        rl_errors_add(e, lineno, "the same report as line %d", dup->line);
     else if (add(b, (enum rl_tool_id)tool, (enum rl_kind)kind, f0, f1, lineno) < 0)
-        error(e, lineno, "out of memory");
+        rl_errors_add(e, lineno, "out of memory");
 }
 
 int rl_baseline_parse(const char *path, const char *text, size_t len, struct rl_baseline *b,
@@ -142,7 +114,7 @@ int rl_baseline_parse(const char *path, const char *text, size_t len, struct rl_
 {
     memset(b, 0, sizeof *b);
     err[0] = '\0';
-    struct errors e = {path, err, errsize, 0, 0};
+    struct rl_errors e = {path, err, errsize, 0, 0};
     int lineno = 0;
     for (size_t i = 0; i < len;) {
         size_t end = i;
@@ -151,9 +123,9 @@ int rl_baseline_parse(const char *path, const char *text, size_t len, struct rl_
         lineno++;
         char line[1024];
         if (end - i >= sizeof line) {
-            error(&e, lineno, "line longer than %zu bytes", sizeof line - 1);
+            rl_errors_add(&e, lineno, "line longer than %zu bytes", sizeof line - 1);
         } else if (memchr(text + i, '\0', end - i)) {
-            error(&e, lineno, "a NUL byte: not a baseline");
+            rl_errors_add(&e, lineno, "a NUL byte: not a baseline");
         } else {
             memcpy(line, text + i, end - i);
             line[end - i] = '\0';
@@ -166,11 +138,7 @@ int rl_baseline_parse(const char *path, const char *text, size_t len, struct rl_
         }
         i = end + 1;
     }
-    if (e.dropped) {
-        size_t used = strlen(err);
-        snprintf(err + used, errsize - used, "\n(and %d more errors)", e.dropped);
-    }
-    if (e.n) {
+    if (rl_errors_end(&e)) {
         rl_baseline_free(b);
         return -1;
     }

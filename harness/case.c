@@ -8,6 +8,7 @@
  * Markers are comments anywhere after it: / * racelab: KIND * / or // racelab: KIND, each
  * optionally with a note: / * racelab: KIND -- why this line is wrong * /. */
 #include "case.h"
+#include "strv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -75,11 +76,7 @@ static const struct rl_case_key key_rows[] = {
 _Static_assert(sizeof key_rows / sizeof key_rows[0] == K_COUNT, "one row per key");
 
 struct parse {
-    const char *path;
-    char *err;
-    size_t errsize;
-    int nerrors; /* errors told in err */
-    int dropped; /* errors that did not fit */
+    struct rl_errors errors; /* in the caller's err, each naming the file */
     struct raw_value keys[K_EXPECT];
     struct raw_value expect[RL_TOOL_COUNT];
     struct raw_value options[RL_TOOL_COUNT];
@@ -93,22 +90,10 @@ struct parse {
  * told at once. One that no longer fits is counted, and the count ends the text. */
 static int fail(struct parse *p, int line, const char *fmt, ...)
 {
-    char msg[768];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    rl_errors_vadd(&p->errors, line, fmt, ap);
     va_end(ap);
-    size_t used = strlen(p->err), room = p->errsize - used;
-    /* The first is always told; room is kept for the count: "\n(and 99999 more errors)". */
-    /* (Even the first is cut to leave room for the count.) */
-    int w = snprintf(p->err + used, room > 64 ? room - 32 : room, "%s%s:%d: %s", used ? "\n" : "",
-                     p->path, line, msg);
-    if (p->nerrors > 0 && (w < 0 || (size_t)w + 32 >= room)) {
-        p->err[used] = '\0';
-        p->dropped++;
-    } else {
-        p->nerrors++;
-    }
     return -1;
 }
 
@@ -454,7 +439,7 @@ static int concept_name_ok(const char *name)
 static int parse_in(const char *path, const char *folder, const char *text, size_t len,
                     struct rl_case *c, char *err, size_t errsize)
 {
-    struct parse p = {.path = path, .err = err, .errsize = errsize};
+    struct parse p = {.errors = {path, err, errsize, 0, 0}};
     memset(c, 0, sizeof *c);
     copy(c->path, sizeof c->path, path);
     err[0] = '\0';
@@ -569,16 +554,12 @@ static int parse_in(const char *path, const char *folder, const char *text, size
     for (int i = 0; i < c->nqualified; i++)
         expected |= c->qualified[i].kinds;
     /* (An expectation with errors lists fewer kinds: its markers are not blamed for that.) */
-    int expect_errors = p.nerrors + p.dropped > 0;
+    int expect_errors = p.errors.told + p.errors.dropped > 0;
     for (size_t m = 0; m < c->nmarkers && !expect_errors; m++)
         if (!(expected & RL_KINDSET(c->markers[m].kind)))
             fail(&p, c->markers[m].line, "marker kind '%s' is expected by no tool",
                  rl_kind_name(c->markers[m].kind));
-    if (p.dropped) {
-        size_t used = strlen(err);
-        snprintf(err + used, errsize - used, "\n(and %d more errors)", p.dropped);
-    }
-    if (p.nerrors) {
+    if (rl_errors_end(&p.errors)) {
         rl_case_free(c);
         return -1;
     }

@@ -116,3 +116,37 @@ int rl_fmt(char *buf, size_t size, const char *fmt, ...)
     }
     return 0;
 }
+
+void rl_errors_vadd(struct rl_errors *e, int line, const char *fmt, va_list ap)
+{
+    char msg[768];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t used = strlen(e->buf), room = e->size - used;
+    /* The first is always told, cut if need be; room is kept for the count ("\n(and 99999
+     * more errors)"). */
+    int w = snprintf(e->buf + used, room > 64 ? room - 32 : room, "%s%s:%d: %s", used ? "\n" : "",
+                     e->path, line, msg);
+    if (e->told > 0 && (w < 0 || (size_t)w + 32 >= room)) {
+        e->buf[used] = '\0';
+        e->dropped++;
+    } else {
+        e->told++;
+    }
+}
+
+void rl_errors_add(struct rl_errors *e, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rl_errors_vadd(e, line, fmt, ap);
+    va_end(ap);
+}
+
+int rl_errors_end(struct rl_errors *e)
+{
+    if (e->dropped) {
+        size_t used = strlen(e->buf);
+        snprintf(e->buf + used, e->size - used, "\n(and %d more errors)", e->dropped);
+    }
+    return e->told + e->dropped;
+}

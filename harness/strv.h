@@ -3,6 +3,7 @@
 #ifndef RACELAB_STRV_H
 #define RACELAB_STRV_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct rl_strv {
@@ -22,6 +23,21 @@ char *rl_strv_join(const struct rl_strv *sv, const char *sep);
  * memory. */
 int rl_strv_add_words(struct rl_strv *sv, const char *text);
 void rl_strv_free(struct rl_strv *sv);
+
+/* A file's every error, told at once: one "path:line: message" a line, each after those
+ * found before. One that no longer fits is counted, and rl_errors_end adds the count. */
+struct rl_errors {
+    const char *path;
+    char *buf; /* holds "" to start with */
+    size_t size;
+    int told, dropped;
+};
+void rl_errors_vadd(struct rl_errors *e, int line, const char *fmt, va_list ap);
+void rl_errors_add(struct rl_errors *e, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Ends the text with "(and N more errors)" when some were dropped; returns how many errors
+ * were found. */
+int rl_errors_end(struct rl_errors *e);
 
 /* snprintf into a fixed buffer that fails rather than truncates, since a cut path names
  * another file: returns 0, or -1 with errno ENAMETOOLONG (buf then holds "", never a
