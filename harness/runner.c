@@ -212,7 +212,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
      * descriptors, and a terminal it must leave. */
     int canary[2] = {-1, -1};
     char canary_name[64] = "";
-    if (checker) {
+    if (job->tool->needs & RL_NEED_CANARY) {
         struct stat st;
         if (pipe2(canary, O_CLOEXEC) < 0 || fstat(canary[1], &st) < 0) {
             snprintf(err, errsize, "pipe: %s", strerror(errno));
@@ -221,8 +221,16 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         snprintf(canary_name, sizeof canary_name, "pipe:[%lu]", (unsigned long)st.st_ino);
     }
     struct rl_spawn sp = {
-        argv.v,  env.v,     job->cwd ? job->cwd : res->dir,         out_path,       err_path,
-        checker, canary[1], getenv("RACELAB_NO_NAMESPACE") != NULL, job->stdin_path};
+        .argv = argv.v,
+        .env = env.v,
+        .dir = job->cwd ? job->cwd : res->dir,
+        .out_path = out_path,
+        .err_path = err_path,
+        .use_pty = (job->tool->needs & RL_NEED_PTY) != 0,
+        .keep_fd = canary[1],
+        .no_namespace = getenv("RACELAB_NO_NAMESPACE") != NULL,
+        .in_path = job->stdin_path,
+    };
     struct rl_run run;
     double start = rl_now();
     int started = rl_run_start(&run, &sp, err, errsize);

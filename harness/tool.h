@@ -31,8 +31,15 @@ struct rl_tool_run {
                              entry */
 };
 
+/* What a tool needs of the spawn (struct rl_tool's needs). */
+enum rl_tool_need {
+    RL_NEED_PTY = 1 << 0, /* a pseudo-terminal as the session's controlling terminal, 0-2 on it */
+    RL_NEED_CANARY = 1 << 1, /* a pipe kept open in the program at RL_KEEP_FD */
+};
+
 struct rl_tool {
     enum rl_tool_id id;
+    unsigned needs; /* RL_NEED_*: what the run must give the program at spawn */
     /* Writes the tool's name and version. Returns 0, RL_EXIT_SKIP when the tool is not
      * installed, or RL_EXIT_USAGE when the program cannot be run under it (with why). */
     int (*probe)(char *const *program, char *version, size_t size, char *why, size_t whysize);

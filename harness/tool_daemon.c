@@ -38,7 +38,13 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return 0; /* the checks report while the daemon runs */
 }
 
-const struct rl_tool rl_tool_daemon = {RL_TOOL_DAEMON, probe, command, NULL, collect};
+const struct rl_tool rl_tool_daemon = {
+    .id = RL_TOOL_DAEMON,
+    .needs = RL_NEED_PTY | RL_NEED_CANARY,
+    .probe = probe,
+    .command = command,
+    .collect = collect,
+};
 
 static void flag(struct rl_reports *res, enum rl_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

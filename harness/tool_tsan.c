@@ -369,4 +369,10 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return 0;
 }
 
-const struct rl_tool rl_tool_tsan = {RL_TOOL_TSAN, probe, command, check_option, collect};
+const struct rl_tool rl_tool_tsan = {
+    .id = RL_TOOL_TSAN,
+    .probe = probe,
+    .command = command,
+    .check_option = check_option,
+    .collect = collect,
+};

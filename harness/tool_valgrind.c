@@ -331,6 +331,17 @@ static int drd_collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return collect(tr, rs, RL_TOOL_DRD);
 }
 
-const struct rl_tool rl_tool_helgrind = {RL_TOOL_HELGRIND, probe, helgrind_command, check_option,
-                                         helgrind_collect};
-const struct rl_tool rl_tool_drd = {RL_TOOL_DRD, probe, drd_command, check_option, drd_collect};
+const struct rl_tool rl_tool_helgrind = {
+    .id = RL_TOOL_HELGRIND,
+    .probe = probe,
+    .command = helgrind_command,
+    .check_option = check_option,
+    .collect = helgrind_collect,
+};
+const struct rl_tool rl_tool_drd = {
+    .id = RL_TOOL_DRD,
+    .probe = probe,
+    .command = drd_command,
+    .check_option = check_option,
+    .collect = drd_collect,
+};
