@@ -96,8 +96,12 @@ int rl_qualifier_matches_libc(const struct rl_qualifier *q, const char *tool_ver
 const char *rl_glibc_version(void);
 /* "0".."255" or "any" (RL_EXIT_STATUS_ANY). Returns 0, or -1 when it is neither. */
 int rl_exit_status_parse(const char *text, int *status);
-/* Whether the case is a daemon (its concept): it runs the daemon protocol. */
+/* Whether the case is a daemon (its concept): it runs the daemon protocol, and gets three
+ * arguments after its own: its pidfile's path, its log's path, and the log interval in ms. */
 int rl_case_is_daemon(const struct rl_case *c);
+/* A daemon case's log interval, and how many intervals it works before it is asked to stop. */
+#define RL_DAEMON_INTERVAL_MS 100
+#define RL_DAEMON_INTERVALS   3
 /* Kinds that have at least one marker. */
 rl_kindset rl_case_marked_kinds(const struct rl_case *c);
 /* Whether the line carries a marker of that kind. */

@@ -56,7 +56,8 @@ enum rl_tool_id {
     XX(FD_LEAK, "fd-leak", DAEMON)                                                                 \
     XX(CWD, "cwd", DAEMON)                                                                         \
     XX(PIDFILE, "pidfile", DAEMON)                                                                 \
-    XX(NO_CLEAN_STOP, "no-clean-stop", DAEMON)                                                     \
+    /* (and by the harness of a server, --serve, under every tool) */                              \
+    XX(NO_CLEAN_STOP, "no-clean-stop", HARNESS)                                                    \
     XX(NOT_RUNNING, "not-running", DAEMON)                                                         \
     /* A report no table knows: it always fails the verdict. */                                    \
     XX(UNCLASSIFIED, "unclassified", UNCLASSIFIED)

@@ -149,6 +149,17 @@ static void print_settings(FILE *out, const struct rl_session *s)
                                                 : esc(set->stdin_path));
     if (set->output)
         fputs(", --output", out);
+    if (set->pidfile)
+        fprintf(out, ", pidfile %s", esc(set->pidfile));
+    if (set->serve) {
+        char ready[300];
+        rl_ready_format(&set->serve->ready, ready, sizeof ready);
+        fprintf(out, ", --serve --ready %s", esc(ready));
+        for (char *const *c = set->serve->clients; c && *c; c++)
+            fprintf(out, ", client `%s`", esc(*c));
+        if (set->serve->for_seconds > 0)
+            fprintf(out, ", --for %g s", set->serve->for_seconds);
+    }
     for (char *const *o = set->tool_options; o && *o; o++)
         fprintf(out, ", %s", esc(*o));
     for (char *const *f = set->suppressions; f && *f; f++)
@@ -440,6 +451,8 @@ static void json_or_null(FILE *out, const char *text)
         fputs("null", out);
 }
 
+static char *const no_strings[] = {NULL};
+
 static void json_settings(FILE *out, const struct rl_settings *set)
 {
     fprintf(out, "{\"timeout\":%g,\"exit_status\":", set->timeout);
@@ -455,6 +468,20 @@ static void json_settings(FILE *out, const struct rl_settings *set)
     json_strings(out, set->tool_options);
     fputs(",\"suppressions\":", out);
     json_strings(out, set->suppressions);
+    fputs(",\"pidfile\":", out);
+    json_or_null(out, set->pidfile);
+    fputs(",\"serve\":", out);
+    if (set->serve) {
+        char ready[300];
+        rl_ready_format(&set->serve->ready, ready, sizeof ready);
+        fputs("{\"ready\":", out);
+        json_string(out, ready);
+        fputs(",\"clients\":", out);
+        json_strings(out, set->serve->clients ? set->serve->clients : no_strings);
+        fprintf(out, ",\"for\":%g}", set->serve->for_seconds);
+    } else {
+        fputs("null", out);
+    }
     fputs(",\"environment\":{", out);
     if (set->env_name && set->env_value) {
         json_string(out, set->env_name);

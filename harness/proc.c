@@ -129,6 +129,10 @@ static int descendants(pid_t root, pid_t *out, int max)
  * them, end the run, then die of them all the same. */
 static const int stop_signals[] = {SIGINT, SIGHUP, SIGQUIT, SIGTERM};
 
+/* Where start_program lifts the descriptors it passes on before placing them (below 1024, the
+ * usual soft limit, and above the numbers a caller may ask for). */
+#define RL_PASS_FD_FLOOR 512
+
 static void add_stop_signals(sigset_t *set)
 {
     for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
@@ -172,6 +176,12 @@ static void start_program(const struct rl_spawn *sp, const char *pty_slave, int 
         if (s != SIGKILL && s != SIGSTOP)
             signal(s, SIG_DFL);
     prctl(PR_SET_PDEATHSIG, 0);
+    /* The descriptors to pass move above any number they go to first, so that placing one
+     * cannot overwrite the other. */
+    int keep = sp->keep_fd >= 0 ? fcntl(sp->keep_fd, F_DUPFD_CLOEXEC, RL_PASS_FD_FLOOR) : -1;
+    int ready = sp->ready_at > 0 ? fcntl(sp->ready_fd, F_DUPFD_CLOEXEC, RL_PASS_FD_FLOOR) : -1;
+    if ((sp->keep_fd >= 0 && keep < 0) || (sp->ready_at > 0 && ready < 0))
+        goto fail;
     int in, out, errfd;
     if (pty_slave) {
         in = out = errfd = open(pty_slave, O_RDWR);
@@ -191,7 +201,9 @@ static void start_program(const struct rl_spawn *sp, const char *pty_slave, int 
         close(out);
     if (errfd > 2 && errfd != in && errfd != out)
         close(errfd);
-    if (sp->keep_fd >= 0 && dup2(sp->keep_fd, RL_KEEP_FD) < 0) /* dup2 clears FD_CLOEXEC */
+    if (keep >= 0 && dup2(keep, RL_KEEP_FD) < 0) /* dup2 clears FD_CLOEXEC */
+        goto fail;
+    if (ready >= 0 && dup2(ready, sp->ready_at) < 0)
         goto fail;
     execvpe(sp->argv[0], sp->argv, sp->env);
 fail:;
@@ -236,6 +248,16 @@ static int children_upto_two(void)
     return n;
 }
 
+/* The reaper and the leader close what they passed on, once the program has it: the program
+ * alone holds a readiness pipe's write end, so that its end of file means the program's. */
+static void close_passed(const struct rl_spawn *sp)
+{
+    if (sp->keep_fd >= 0)
+        close(sp->keep_fd);
+    if (sp->ready_at > 0)
+        close(sp->ready_fd);
+}
+
 /* The leader: a session and process group of the run's own, the pseudo-terminal as its
  * controlling terminal, and the program started in it as the reaper's child (CLONE_PARENT).
  * It ignores every signal it can, so the program's kill(0, sig) leaves it, and it sits there
@@ -268,6 +290,7 @@ static void leader(const struct rl_spawn *sp, const char *pty_slave, int exec_er
     (void)w;
     close(started_fd);
     close(exec_err);
+    close_passed(sp);
     for (;;)
         pause();
 }
@@ -365,6 +388,7 @@ static void reaper(const struct rl_spawn *sp, int ev_fd, const struct reaper_arg
     }
     close(exec_err[1]);
     close(started[1]);
+    close_passed(sp);
     int main_pid = 0, e = 0;
     ssize_t got;
     do
@@ -418,6 +442,10 @@ static void reaper(const struct rl_spawn *sp, int ev_fd, const struct reaper_arg
             sigsuspend(&waiting);
     }
     send_event(ev_fd, EV_ALL_GONE, 0, 0, 0);
+    /* The reaper stays, and with it the PID namespace, until racelab ends the run: a client of
+     * the run (rl_client_start) may still be finishing. */
+    while (!reaper_stop)
+        sigsuspend(&waiting);
     _exit(0);
 }
 
@@ -805,4 +833,187 @@ void rl_run_free(struct rl_run *r)
     free(r->exits);
     r->exits = NULL;
     r->nexits = r->exits_cap = 0;
+}
+
+/* The client's keeper: the command's parent and subreaper. It waits for the command, kills
+ * what the command left (its process group, then any orphan handed to it), and ends as the
+ * command ended. SIGTERM from racelab (the client's time is up) ends the command first. */
+static volatile sig_atomic_t keeper_told;
+
+static void on_keeper_term(int sig)
+{
+    keeper_told = sig;
+}
+
+/* keeper()'s mnt_ns when the run has no namespace (else the namespace's descriptor, or -1 when
+ * it could not be opened). */
+#define RL_NO_NAMESPACE (-2)
+
+static void keeper(const char *command, char *const *env, const char *dir, const char *out_path,
+                   int mnt_ns)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* With the run's /proc (its mount namespace), or outside any namespace, the keeper's pids
+     * and /proc's agree: it can find and kill what the command leaves. Else (a user namespace
+     * may not allow that) it kills the command's process group only, and an orphan that left
+     * the group goes to the run's reaper, to die with the run. */
+    int own_proc = mnt_ns == RL_NO_NAMESPACE || (mnt_ns >= 0 && setns(mnt_ns, CLONE_NEWNS) == 0);
+    if (own_proc)
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+    sigset_t blocked, waiting;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGCHLD);
+    sigaddset(&blocked, SIGTERM);
+    sigprocmask(SIG_SETMASK, &blocked, NULL);
+    sigemptyset(&waiting);
+    struct sigaction sa = {.sa_handler = on_child, .sa_flags = SA_NOCLDSTOP};
+    sigaction(SIGCHLD, &sa, NULL);
+    sa.sa_handler = on_keeper_term;
+    sa.sa_flags = 0;
+    sigaction(SIGTERM, &sa, NULL);
+    pid_t cmd = fork();
+    if (cmd == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGCHLD, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        setpgid(0, 0);
+        int in = open("/dev/null", O_RDONLY);
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0 ||
+            chdir(dir) < 0)
+            _exit(127);
+        char *const argv[] = {"sh", "-c", (char *)command, NULL};
+        execve("/bin/sh", argv, env);
+        _exit(127);
+    }
+    if (cmd < 0)
+        _exit(127);
+    setpgid(cmd, cmd); /* (both sides: whichever runs first) */
+    int status = 0, ended = 0;
+    while (!ended) {
+        if (keeper_told)
+            kill(-cmd, SIGKILL);
+        int st;
+        pid_t pid = waitpid(-1, &st, WNOHANG);
+        if (pid == cmd) {
+            status = st;
+            ended = 1;
+        } else if (pid == 0) {
+            sigsuspend(&waiting);
+        } else if (pid < 0 && errno != EINTR) {
+            _exit(127);
+        }
+    }
+    /* What the command left: its group, then whatever was handed to the keeper. */
+    kill(-cmd, SIGKILL);
+    for (;;) {
+        if (own_proc)
+            kill_descendants(getpid());
+        pid_t pid = waitpid(-1, NULL, own_proc ? 0 : WNOHANG);
+        if (pid < 0 ? errno == ECHILD : pid == 0)
+            break;
+    }
+    if (WIFSIGNALED(status)) {
+        signal(WTERMSIG(status), SIG_DFL);
+        sigprocmask(SIG_UNBLOCK, &blocked, NULL);
+        raise(WTERMSIG(status));
+    }
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
+}
+
+int rl_client_start(struct rl_run *r, const char *command, char *const *env, const char *dir,
+                    const char *out_path, struct rl_client *c, char *err, size_t errsize)
+{
+    memset(c, 0, sizeof *c);
+    /* In the run's PID namespace: racelab's next child goes there, then racelab's own children
+     * go back to racelab's namespace. (The owner of a user namespace may do this in it.) */
+    int ns = -1, own = -1, mnt = RL_NO_NAMESPACE;
+    if (r->namespaced && r->reaper > 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)r->reaper);
+        mnt = open(path, O_RDONLY | O_CLOEXEC); /* (-1: the client goes without the run's /proc) */
+        snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)r->reaper);
+        ns = open(path, O_RDONLY | O_CLOEXEC);
+        own = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+        if (ns < 0 || own < 0 || setns(ns, CLONE_NEWPID) < 0) {
+            snprintf(err, errsize, "cannot enter the run's PID namespace: %s", strerror(errno));
+            if (ns >= 0)
+                close(ns);
+            if (own >= 0)
+                close(own);
+            if (mnt >= 0)
+                close(mnt);
+            return -1;
+        }
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    int fork_errno = errno;
+    if (pid == 0)
+        keeper(command, env, dir, out_path, mnt);
+    if (mnt >= 0)
+        close(mnt);
+    if (ns >= 0) {
+        int back = setns(own, CLONE_NEWPID);
+        close(ns);
+        close(own);
+        if (back < 0) { /* racelab's later runs would start in this one's namespace */
+            snprintf(err, errsize, "cannot leave the run's PID namespace: %s", strerror(errno));
+            if (pid > 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+            }
+            return -1;
+        }
+    }
+    if (pid < 0) {
+        snprintf(err, errsize, "fork: %s", strerror(fork_errno));
+        return -1;
+    }
+    c->keeper = pid;
+    return 0;
+}
+
+int rl_client_poll(struct rl_client *c)
+{
+    if (!c->keeper)
+        return 1;
+    int st;
+    pid_t got = waitpid(c->keeper, &st, WNOHANG);
+    if (got != c->keeper)
+        return 0;
+    c->status = st;
+    c->keeper = 0;
+    return 1;
+}
+
+void rl_client_kill(struct rl_client *c)
+{
+    if (!c->keeper)
+        return;
+    kill(c->keeper, SIGTERM);
+    int st;
+    while (waitpid(c->keeper, &st, 0) < 0 && errno == EINTR)
+        ;
+    c->status = st;
+    c->keeper = 0;
+}
+
+int rl_client_pids(const struct rl_client *c, pid_t **out)
+{
+    *out = NULL;
+    if (!c->keeper)
+        return 0;
+    pid_t *below;
+    int n = descendants_all(c->keeper, &below);
+    pid_t *all = realloc(below, (size_t)(n + 1) * sizeof *all);
+    if (!all) {
+        free(below);
+        return 0;
+    }
+    all[n] = c->keeper;
+    *out = all;
+    return n + 1;
 }

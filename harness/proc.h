@@ -41,6 +41,9 @@ struct rl_spawn {
     int keep_fd;         /* a descriptor passed to the program as RL_KEEP_FD (-1: none) */
     int no_namespace;    /* never use a PID namespace (for tests of the fallback) */
     const char *in_path; /* stdin, unless use_pty: NULL for /dev/null, "-" for racelab's */
+    int ready_fd;        /* a descriptor passed to the program as ready_at, when ready_at > 0:
+                            the write end of a readiness pipe (--ready fd:N) */
+    int ready_at;
 };
 
 /* How a run was isolated: a PID namespace made as root, one inside a user namespace made
@@ -115,6 +118,27 @@ int rl_run_pids_all(struct rl_run *r, pid_t **out);
 pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid);
 /* Kills every process of the run and reaps them all. Safe to call more than once. */
 void rl_run_kill(struct rl_run *r);
+
+/* A client of a server run (--client): a shell command beside the run, in its PID namespace
+ * (so it names the run's processes by the pids they know, and dies with the run), yet not one
+ * of the run's processes: its exits are not the run's, and the hang check does not see it. A
+ * keeper process of its own is the client's parent and subreaper, so whatever the command
+ * leaves behind is killed when it ends. */
+struct rl_client {
+    pid_t keeper; /* racelab's child (0: reaped) */
+    int status;   /* the command's wait status, once ended */
+};
+/* Starts `sh -c command` with env, in dir, stdout and stderr to out_path, stdin /dev/null.
+ * Returns 0, or -1 with why in err. */
+int rl_client_start(struct rl_run *r, const char *command, char *const *env, const char *dir,
+                    const char *out_path, struct rl_client *c, char *err, size_t errsize);
+/* 1 once the client has ended (its status in c->status), 0 while it runs. */
+int rl_client_poll(struct rl_client *c);
+/* Ends the client: every process it left is killed, and it is reaped. */
+void rl_client_kill(struct rl_client *c);
+/* The client's live processes, its keeper included (racelab's view): an array in *out for the
+ * caller to free (NULL when none); returns their number. */
+int rl_client_pids(const struct rl_client *c, pid_t **out);
 
 /* racelab's own SIGINT, SIGHUP, SIGQUIT and SIGTERM: the handler notes the signal and kills
  * the current run's reaper (so the run ends, and rl_run_wait returns, at once); the caller

@@ -148,3 +148,53 @@ long rl_file_lines(const char *path)
     fclose(f);
     return lines;
 }
+
+/* "  0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 12345 ..."
+ * (tcp6's addresses are 32 hex digits long). */
+int rl_tcp_listen_parse(const char *line, unsigned *port, unsigned long *inode)
+{
+    char local[64], remote[64];
+    unsigned st, p;
+    unsigned long ino;
+    int sl;
+    if (sscanf(line, " %d: %63s %63s %x %*s %*s %*s %*u %*u %lu", &sl, local, remote, &st, &ino) !=
+            5 ||
+        st != 0x0A)
+        return 0;
+    const char *colon = strrchr(local, ':');
+    char *end;
+    if (!colon || !colon[1])
+        return 0;
+    p = (unsigned)strtoul(colon + 1, &end, 16);
+    if (*end || p > 65535 || ino == 0)
+        return 0;
+    *port = p;
+    *inode = ino;
+    return 1;
+}
+
+unsigned rl_listening_port(const pid_t *pids, int n, unsigned want)
+{
+    static const char *const tables[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
+        FILE *f = fopen(tables[t], "re");
+        if (!f)
+            continue;
+        char line[512];
+        while (fgets(line, sizeof line, f)) {
+            unsigned port;
+            unsigned long inode;
+            if (!rl_tcp_listen_parse(line, &port, &inode) || (want && port != want))
+                continue;
+            char target[64];
+            snprintf(target, sizeof target, "socket:[%lu]", inode);
+            for (int i = 0; i < n; i++)
+                if (rl_proc_has_fd_to(pids[i], target) == 1) {
+                    fclose(f);
+                    return port;
+                }
+        }
+        fclose(f);
+    }
+    return 0;
+}

@@ -30,5 +30,11 @@ int rl_file_locked(const char *path);
 long rl_pidfile_read(const char *path);
 /* Lines in a file, -1 if it cannot be read. */
 long rl_file_lines(const char *path);
+/* One line of /proc/net/tcp or tcp6: 1 for a socket in LISTEN (state 0A), with its local port
+ * and inode; 0 for any other line (the header, another state, garbage). */
+int rl_tcp_listen_parse(const char *line, unsigned *port, unsigned long *inode);
+/* The port of a TCP socket in LISTEN that one of pids holds (want 0: any port, else that
+ * port): the port, or 0 when none. racelab never connects to find out. */
+unsigned rl_listening_port(const pid_t *pids, int n, unsigned want);
 
 #endif

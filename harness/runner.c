@@ -3,8 +3,8 @@
 
 #include "proc.h"
 #include "procinfo.h"
+#include "protocol.h"
 #include "tail.h"
-#include "tool_daemon.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,108 +38,20 @@ static void tail_of(const char *path, char *out, size_t size)
     out[n > 0 ? n : 0] = '\0';
 }
 
-/* Appends, for each thread of pid, the program's frames where it waits ("fn (file:line)"),
- * as gdb sees them. gdb runs bounded in time; Valgrind's processes are skipped (gdb would
- * show Valgrind's own frames, not the program's). */
-static void gdb_backtraces(pid_t pid, char *buf, size_t size)
+/* A pipe (both ends close-on-exec; flags for the read end) and its /proc name. */
+static int pipe_named(int fds[2], int read_flags, char *name)
 {
-    char exe[512], gdb[4096];
-    char link[64];
-    rl_fmt(link, sizeof link, "/proc/%d/exe", (int)pid);
-    ssize_t n = readlink(link, exe, sizeof exe - 1);
-    if (n <= 0 || rl_which("gdb", gdb, sizeof gdb) != 0)
-        return;
-    exe[n] = '\0';
-    if (strstr(exe, "valgrind"))
-        return;
-    char cmd[sizeof gdb + 128];
-    if (rl_fmt(cmd, sizeof cmd,
-               "timeout -s KILL 5 %s -p %d -batch -nx -ex 'thread apply all bt 12' 2>/dev/null",
-               gdb, (int)pid) < 0)
-        return;
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return;
-    size_t used = strlen(buf);
-    char line[1024];
-    while (fgets(line, sizeof line, p)) {
-        /* "Thread 2 (Thread 0x7f.. (LWP 123) "x"):" and "#3  0x.. in fn (a=1) at /p/x.c:12" */
-        char *lwp = strstr(line, "(LWP ");
-        char *at = strstr(line, " at ");
-        char *in = strstr(line, " in ");
-        char entry[600] = "";
-        if (strncmp(line, "Thread ", 7) == 0 && lwp)
-            snprintf(entry, sizeof entry, "  thread %d:", atoi(lwp + 5));
-        else if (line[0] == '#' && at) {
-            const char *fn = in ? in + 4 : line + 4;
-            while (*fn == ' ')
-                fn++;
-            at[strcspn(at, "\n")] = '\0';
-            const char *file = strrchr(at + 4, '/') ? strrchr(at + 4, '/') + 1 : at + 4;
-            snprintf(entry, sizeof entry, " %.*s (%s)", (int)strcspn(fn, " ("), fn, file);
-        } else if (line[0] == '\n' && used && buf[used - 1] != '\n')
-            snprintf(entry, sizeof entry, "\n");
-        if (entry[0] && used + strlen(entry) + 2 < size) {
-            memcpy(buf + used, entry, strlen(entry) + 1);
-            used += strlen(entry);
-        }
+    struct stat st;
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    if ((read_flags && fcntl(fds[0], F_SETFL, read_flags) < 0) || fstat(fds[1], &st) < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        fds[0] = fds[1] = -1;
+        return -1;
     }
-    pclose(p);
-    if (used && buf[used - 1] != '\n' && used + 2 < size) {
-        buf[used++] = '\n';
-        buf[used] = '\0';
-    }
-}
-
-/* At a hang: `deadlock` when every thread is in a wait only the run could end (hang.h), else
- * `timeout`; then where each thread waits and who can end it (with, for a timeout, why it is
- * not a deadlock): the system call from /proc, and the program's frames from gdb where
- * installed. */
-static void hang(struct rl_run *run, const struct rl_job *job, enum rl_wait_result w,
-                 struct rl_result *res, double since)
-{
-    pid_t *pids;
-    int n = rl_run_pids_all(run, &pids);
-    int blocked = w == RL_WAIT_HUNG || rl_threads_all_blocked(pids, n);
-    res->harness |= RL_KINDSET(blocked ? RL_KIND_DEADLOCK : RL_KIND_TIMEOUT);
-    res->hang_seconds = rl_now() - since;
-    rl_threads_describe(pids, n, res->waits, sizeof res->waits);
-    if (!job->backtraces) {
-        free(pids);
-        return;
-    }
-    for (int i = 0; i < n && i < 8; i++) {
-        size_t used = strlen(res->waits);
-        snprintf(res->waits + used, sizeof res->waits - used, "gdb, pid %d:\n", (int)pids[i]);
-        size_t before = strlen(res->waits);
-        gdb_backtraces(pids[i], res->waits, sizeof res->waits);
-        if (strlen(res->waits) == before)
-            res->waits[used] = '\0'; /* nothing to show */
-    }
-    free(pids);
-}
-
-/* The daemon protocol: the original process must return; the daemon then works for a few
- * intervals and is asked to stop with SIGTERM through its pidfile. */
-static void drive_daemon(struct rl_run *run, const struct rl_job *job, struct rl_result *res)
-{
-    double start = rl_now();
-    enum rl_wait_result w =
-        rl_run_wait(run, RL_UNTIL_MAIN_EXITS, start + job->timeout, RL_HANG_SETTLE);
-    if (w != RL_WAIT_DONE) {
-        hang(run, job, w, res, start);
-        return;
-    }
-    double work = RL_DAEMON_INTERVALS * RL_DAEMON_INTERVAL_MS / 1000.0;
-    if (rl_run_wait(run, RL_UNTIL_ALL_EXIT, rl_now() + work, 0) == RL_WAIT_DONE)
-        return; /* nothing left to stop */
-    char pidfile[sizeof res->dir + 16];
-    rl_fmt(pidfile, sizeof pidfile, "%s/daemon.pid", res->dir); /* cannot be cut: sized so */
-    rl_run_stop(run, (pid_t)rl_pidfile_read(pidfile));
-    double stop = rl_now();
-    w = rl_run_wait(run, RL_UNTIL_ALL_EXIT, stop + job->timeout, RL_HANG_SETTLE);
-    if (w != RL_WAIT_DONE)
-        hang(run, job, w, res, stop);
+    snprintf(name, 64, "pipe:[%lu]", (unsigned long)st.st_ino);
+    return 0;
 }
 
 int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, size_t errsize)
@@ -164,9 +76,14 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
     struct rl_strv program = {0}, argv = {0}, env = {0};
     for (char *const *a = job->program; *a; a++)
         rl_strv_addf(&program, "%s", *a);
-    if (job->daemon) {
-        rl_strv_addf(&program, "%s/daemon.pid", res->dir);
-        rl_strv_addf(&program, "%s/daemon.log", res->dir);
+    /* A daemon case's own arguments (case.h): its pidfile and log in the run's folder. */
+    char pidfile[sizeof res->dir + 16], logfile[sizeof res->dir + 16];
+    rl_fmt(pidfile, sizeof pidfile, "%s/daemon.pid", res->dir); /* sized so: cannot be cut */
+    rl_fmt(logfile, sizeof logfile, "%s/daemon.log", res->dir);
+    int case_daemon = job->protocol == RL_PROTOCOL_DAEMON && !job->pidfile;
+    if (case_daemon) {
+        rl_strv_addf(&program, "%s", pidfile);
+        rl_strv_addf(&program, "%s", logfile);
         rl_strv_addf(&program, "%d", RL_DAEMON_INTERVAL_MS);
     }
     /* A TMPDIR of the run's own for the program and the tools, inside the run's folder (mode
@@ -207,18 +124,23 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         goto out;
     }
 
-    int checker = job->tool->id == RL_TOOL_DAEMON;
     /* The daemon checker's canary: a pipe the daemon must close with its inherited
-     * descriptors, and a terminal it must leave. */
-    int canary[2] = {-1, -1};
-    char canary_name[64] = "";
-    if (job->tool->needs & RL_NEED_CANARY) {
-        struct stat st;
-        if (pipe2(canary, O_CLOEXEC) < 0 || fstat(canary[1], &st) < 0) {
-            snprintf(err, errsize, "pipe: %s", strerror(errno));
-            goto out;
-        }
-        snprintf(canary_name, sizeof canary_name, "pipe:[%lu]", (unsigned long)st.st_ino);
+     * descriptors, and a terminal it must leave. And a server's readiness pipe (--ready fd:N),
+     * whose read end racelab keeps. */
+    int canary[2] = {-1, -1}, ready[2] = {-1, -1};
+    char canary_name[64] = "", ready_name[64] = "";
+    const struct rl_ready *rd = job->serve ? &job->serve->ready : NULL;
+    if (((job->tool->needs & RL_NEED_CANARY) && pipe_named(canary, 0, canary_name) < 0) ||
+        (rd && rd->how == RL_READY_FD && pipe_named(ready, O_NONBLOCK, ready_name) < 0)) {
+        snprintf(err, errsize, "pipe: %s", strerror(errno));
+        goto out;
+    }
+    if (rd && rd->how == RL_READY_FILE && access(rd->path, F_OK) == 0) {
+        snprintf(err, errsize,
+                 "--ready file:%s: the file is there before the server started (remove it, or "
+                 "have the server remove it as it stops)",
+                 rd->path);
+        goto out;
     }
     struct rl_spawn sp = {
         .argv = argv.v,
@@ -230,6 +152,8 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         .keep_fd = canary[1],
         .no_namespace = getenv("RACELAB_NO_NAMESPACE") != NULL,
         .in_path = job->stdin_path,
+        .ready_fd = ready[1],
+        .ready_at = ready[1] >= 0 ? rd->fd : 0,
     };
     struct rl_run run;
     double start = rl_now();
@@ -238,26 +162,50 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         close(canary[1]);
     if (canary[0] >= 0)
         close(canary[0]);
-    if (started < 0)
+    if (ready[1] >= 0)
+        close(ready[1]);
+    if (started < 0) {
+        if (ready[0] >= 0)
+            close(ready[0]);
         goto out;
+    }
     struct rl_tail tail = {0};
     if (job->output && rl_tail_start(&tail, out_path, err_path) < 0) {
         snprintf(err, errsize, "--output: cannot start following the program's output: %s",
                  strerror(errno));
         rl_run_kill(&run);
         rl_run_free(&run);
+        if (ready[0] >= 0)
+            close(ready[0]);
         goto out;
     }
-    if (checker) {
-        rl_daemon_drive(&run, res->dir, job->timeout, canary_name, &res->reports);
-    } else if (job->daemon) {
-        drive_daemon(&run, job, res);
-    } else {
-        enum rl_wait_result w =
-            rl_run_wait(&run, RL_UNTIL_ALL_EXIT, start + job->timeout, RL_HANG_SETTLE);
-        if (w != RL_WAIT_DONE)
-            hang(&run, job, w, res, start);
-    }
+    struct rl_drive drive = {
+        .protocol = job->protocol,
+        .tool = job->tool,
+        .ctx = {.run = &run,
+                .pidfile = job->pidfile ? job->pidfile : case_daemon ? pidfile : NULL,
+                .logfile = case_daemon ? logfile : NULL,
+                .canary = canary_name,
+                .ready_name = ready_name,
+                .timeout = job->timeout,
+                .interval = RL_DAEMON_INTERVAL_MS / 1000.0},
+        .serve = job->serve,
+        .ready_read = ready[0],
+        .work = job->protocol == RL_PROTOCOL_DAEMON
+                    ? RL_DAEMON_INTERVALS * RL_DAEMON_INTERVAL_MS / 1000.0
+                    : 0,
+        .backtraces = job->backtraces,
+        .logs = logs,
+        .client_dir = job->cwd ? job->cwd : res->dir,
+        .reports = &res->reports,
+        .waits = res->waits,
+        .waits_size = sizeof res->waits,
+    };
+    rl_protocol_drive(&drive);
+    if (ready[0] >= 0)
+        close(ready[0]);
+    res->harness |= drive.harness;
+    res->hang_seconds = drive.hang_seconds;
     tr.killed = !run.all_done;
     rl_run_kill(&run);
     rl_tail_stop(&tail);

@@ -1,11 +1,11 @@
-/* One run of one program under one tool: a temporary directory, the tool's command, the
- * process tree watched to its end (or its hang), the harness's own observations, and the
- * tool's reports. The daemon protocol (start, let it work, stop it through its pidfile) is
- * here too, since every tool runs daemons the same way. */
+/* One run of one program under one tool: a temporary directory, the tool's command and what
+ * it needs at spawn, the process tree driven through its protocol (protocol.h) to its end (or
+ * its hang), the harness's own observations, and the tool's reports. */
 #ifndef RACELAB_RUNNER_H
 #define RACELAB_RUNNER_H
 
 #include "case.h"
+#include "protocol.h"
 #include "report.h"
 #include "tool.h"
 
@@ -14,7 +14,10 @@ struct rl_job {
     const struct rl_case *c; /* NULL for a bare program */
     char *const *program;    /* the program's argv (daemon cases: just the binary) */
     double timeout;          /* seconds, already scaled */
-    int daemon;              /* run the daemon protocol */
+    enum rl_protocol protocol;    /* plain, daemon or serve (protocol.h) */
+    const struct rl_serve *serve; /* --serve: readiness and clients; NULL without */
+    const char *pidfile; /* a daemon's own pidfile (--pidfile); NULL: a daemon case's, which the
+                            runner puts in the run's folder and passes on */
     int keep;                /* keep the temporary directory */
     int backtraces;          /* at a hang, ask gdb where each thread waits (about a second) */
     /* The caller's word (--tool-option and the rest, or the case's keys): */

@@ -34,6 +34,8 @@ void rl_print_usage(FILE *out)
     fputs("usage:\n"
           "  racelab run --tool TOOL --case CASE.c --bin PROGRAM [options]\n"
           "  racelab run --tool TOOL --expect KINDS|clean [options] -- PROGRAM [ARGS...]\n"
+          "  racelab run --tool TOOL --expect ... --serve --ready HOW [--client CMD...] -- SERVER\n"
+          "  racelab run --tool daemon --pidfile PATH --expect ... [--serve ...] -- DAEMON\n"
           "  racelab list [--cases TREE] [CASE|DIR...]\n"
           "  racelab lint [--cases TREE] [CASE|DIR...]   every error of every case file\n"
           "  racelab lint --keys      the case header's keys, their defaults and meaning\n"
@@ -61,6 +63,17 @@ void rl_print_usage(FILE *out)
           "                      they are kept, and shown when the run fails)\n"
           "  --exit-status N|any the program's exit status that is not an assertion (default 0)\n"
           "  --name NAME         the test's name in the output, the JSON and the results lines\n"
+          "  --serve             drive a server: wait until it is ready (--ready), run the clients\n"
+          "                      (or let it serve --for S), stop it with SIGTERM; it must stop\n"
+          "                      in time (no-clean-stop) and every client must exit 0 (assertion)\n"
+          "  --ready HOW         listen[:PORT] (a socket of the run in LISTEN), fd:N (a line on\n"
+          "                      the pipe racelab gives it at descriptor N), file:PATH (the file\n"
+          "                      exists), delay:S\n"
+          "  --client CMD        a shell command run once the server is ready (repeatable, in\n"
+          "                      order), uninstrumented, with RACELAB_PORT, RACELAB_PID and\n"
+          "                      RACELAB_READY set\n"
+          "  --for S             without clients: how long the server serves before it is stopped\n"
+          "  --pidfile PATH      --tool daemon on a daemon of your own: where it writes its pid\n"
           "  --json FILE         write the verdict, every report and the timings as JSON\n"
           "  --keep              keep each run's temporary directory (its path is printed)\n"
           "  --verbose           print the report excerpts of passing runs too\n"
@@ -261,7 +274,11 @@ struct args {
     const char *tree; /* --cases: where --case finds a name; NULL: a path only */
     const char *baseline, *baseline_out, *gen_suppressions, *min_pass;
     const char *exit_status;
-    double timeout; /* 0: not given */
+    const char *ready, *pidfile; /* --ready, --pidfile */
+    double timeout;              /* 0: not given */
+    double for_seconds;          /* --for; 0: not given */
+    int serve;                   /* --serve */
+    struct rl_strv clients;      /* --client, in order */
     int runs, keep, verbose, backtrace, output;
     int min_runs;                              /* --min-pass, else --runs */
     struct rl_strv tool_options, suppressions; /* as given */
@@ -280,7 +297,12 @@ enum {
     OPT_BASELINE,
     OPT_BASELINE_WRITE,
     OPT_GEN_SUPPRESSIONS,
-    OPT_MIN_PASS
+    OPT_MIN_PASS,
+    OPT_SERVE,
+    OPT_READY,
+    OPT_CLIENT,
+    OPT_FOR,
+    OPT_PIDFILE
 };
 
 /* Returns 0, 1 after --help, or -1 after a one-line message. */
@@ -311,6 +333,11 @@ static int parse_args(int argc, char **argv, struct args *a)
         {"baseline-write", required_argument, 0, OPT_BASELINE_WRITE},
         {"gen-suppressions", required_argument, 0, OPT_GEN_SUPPRESSIONS},
         {"min-pass", required_argument, 0, OPT_MIN_PASS},
+        {"serve", no_argument, 0, OPT_SERVE},
+        {"ready", required_argument, 0, OPT_READY},
+        {"client", required_argument, 0, OPT_CLIENT},
+        {"for", required_argument, 0, OPT_FOR},
+        {"pidfile", required_argument, 0, OPT_PIDFILE},
         {0, 0, 0, 0},
     };
     a->runs = 1;
@@ -392,6 +419,25 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_MIN_PASS:
             a->min_pass = optarg;
             break;
+        case OPT_SERVE:
+            a->serve = 1;
+            break;
+        case OPT_READY:
+            a->ready = optarg;
+            break;
+        case OPT_CLIENT:
+            if (!*optarg)
+                return rl_usage_error("run: --client takes a shell command, not an empty one"), -1;
+            if (rl_strv_addf(&a->clients, "%s", optarg) < 0)
+                return -1;
+            break;
+        case OPT_FOR:
+            if (parse_real("--for", optarg, 0, RL_TIMEOUT_MAX, &a->for_seconds) < 0)
+                return -1;
+            break;
+        case OPT_PIDFILE:
+            a->pidfile = optarg;
+            break;
         case 'h':
             rl_print_usage(stdout);
             return 1;
@@ -427,6 +473,29 @@ static int parse_args(int argc, char **argv, struct args *a)
             return rl_usage_error("run: --expect or --baseline needs -- PROGRAM [ARGS...]"), -1;
         a->program = argv + optind;
     }
+    /* A server (--serve) is driven by its readiness and its clients, or a time. */
+    const char *serving = a->ready         ? "--ready"
+                          : a->clients.n   ? "--client"
+                          : a->for_seconds ? "--for"
+                                           : NULL;
+    if (serving && !a->serve)
+        return rl_usage_error("run: %s drives a server: it needs --serve", serving), -1;
+    if (a->serve && a->case_path)
+        return rl_usage_error("run: --serve drives a program of your own (-- PROGRAM); a case "
+                              "says itself how it runs"),
+               -1;
+    if (a->serve && !a->ready)
+        return rl_usage_error("run: --serve needs --ready listen[:PORT], fd:N, file:PATH or "
+                              "delay:S: how racelab knows the server is ready"),
+               -1;
+    if (a->clients.n && a->for_seconds)
+        return rl_usage_error("run: --client and --for both say how long the server serves: "
+                              "give one"),
+               -1;
+    if (a->pidfile && a->case_path)
+        return rl_usage_error("run: --pidfile is for a daemon of your own (-- PROGRAM); a daemon "
+                              "case's pidfile is racelab's"),
+               -1;
     return 0;
 }
 
@@ -477,6 +546,9 @@ struct session {
     struct rl_baseline known, seen; /* --baseline read; what --baseline-write records */
     struct rl_located located[RL_LOCATED_MAX];
     int nlocated;
+    int serving;          /* --serve */
+    struct rl_serve serve; /* its readiness and clients */
+    char pidfile[PATH_MAX], ready_path[PATH_MAX];
 };
 
 static void session_free(struct session *ss)
@@ -496,6 +568,49 @@ static void session_free(struct session *ss)
 }
 
 static const char *const empty_list[] = {NULL};
+
+/* --serve, --ready, --client, --for and --pidfile (parse_args checked how they combine).
+ * Returns 0, or -1 after a one-line message. */
+static int serve_settings(const struct args *a, struct session *ss, int checker)
+{
+    if (checker && !a->case_path && !a->pidfile) {
+        fprintf(stderr, "racelab: --tool daemon checks a daemon of your own through its pidfile: "
+                        "give --pidfile PATH, where the daemon writes its pid\n");
+        return -1;
+    }
+    if (!checker && a->pidfile) {
+        fprintf(stderr, "racelab: --pidfile is for --tool daemon (the daemon checker)\n");
+        return -1;
+    }
+    if (a->pidfile && absolute("--pidfile", a->pidfile, ss->pidfile, sizeof ss->pidfile) < 0)
+        return -1;
+    ss->s.set.pidfile = a->pidfile ? ss->pidfile : NULL;
+    if (!a->serve)
+        return 0;
+    char why[512];
+    struct rl_ready *r = &ss->serve.ready;
+    if (rl_ready_parse(a->ready, r, why, sizeof why) < 0) {
+        fprintf(stderr, "racelab: %s\n", why);
+        return -1;
+    }
+    if (checker && r->how == RL_READY_FD && r->fd == RL_KEEP_FD) {
+        fprintf(stderr,
+                "racelab: --ready fd:%d: under --tool daemon, descriptor %d is the checker's "
+                "canary; give another\n",
+                RL_KEEP_FD, RL_KEEP_FD);
+        return -1;
+    }
+    if (r->how == RL_READY_FILE) {
+        if (absolute("--ready file:", r->path, ss->ready_path, sizeof ss->ready_path) < 0)
+            return -1;
+        r->path = ss->ready_path;
+    }
+    ss->serving = 1;
+    ss->serve.clients = a->clients.n ? a->clients.v : NULL;
+    ss->serve.for_seconds = a->for_seconds;
+    ss->s.set.serve = &ss->serve;
+    return 0;
+}
 
 /* Opens the case or names the program, and settles every option in effect. Returns 0, or an
  * exit status after a one-line message. */
@@ -597,6 +712,8 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
                               : "--tool-option");
         return RL_EXIT_USAGE;
     }
+    if (serve_settings(a, ss, checker) < 0)
+        return RL_EXIT_USAGE;
     if (a->stdin_path && strcmp(a->stdin_path, "-") == 0) {
         if (a->runs > 1) {
             fprintf(stderr,
@@ -630,7 +747,7 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
             return RL_EXIT_USAGE;
         }
         set->cwd = ss->cwd;
-    } else if (!a->case_path && !checker) {
+    } else if (!a->case_path) {
         if (!getcwd(ss->cwd, sizeof ss->cwd)) {
             fprintf(stderr, "racelab: cannot name the working directory: %s\n", strerror(errno));
             return RL_EXIT_USAGE;
@@ -705,7 +822,11 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
         .c = s->c,
         .program = s->program,
         .timeout = set->timeout,
-        .daemon = s->c && rl_case_is_daemon(s->c),
+        .protocol = (s->c && rl_case_is_daemon(s->c)) || ss->pidfile[0] ? RL_PROTOCOL_DAEMON
+                    : ss->serving                                          ? RL_PROTOCOL_SERVE
+                                                                           : RL_PROTOCOL_PLAIN,
+        .serve = ss->serving ? &ss->serve : NULL,
+        .pidfile = ss->pidfile[0] ? ss->pidfile : NULL,
         .keep = a->keep,
         .backtraces = a->backtrace < 0 ? !(s->expected & hangs) : a->backtrace,
         .tool_options = set->tool_options,
@@ -818,5 +939,6 @@ int rl_session_main(int argc, char **argv)
     session_free(&ss);
     rl_strv_free(&a.tool_options);
     rl_strv_free(&a.suppressions);
+    rl_strv_free(&a.clients);
     return status;
 }

@@ -37,6 +37,41 @@ enum rl_tool_need {
     RL_NEED_CANARY = 1 << 1, /* a pipe kept open in the program at RL_KEEP_FD */
 };
 
+/* A run's phases, in order (protocol.c's table says which a run has and what each waits for):
+ * the program starts (a daemon's original process returns), is ready (a server), works (for a
+ * time, or while clients run), is asked to stop, and ends. */
+enum rl_phase { RL_PHASE_START, RL_PHASE_READY, RL_PHASE_WORK, RL_PHASE_STOP, RL_PHASE_END };
+/* How a phase's wait ended. */
+enum rl_event {
+    RL_EVENT_DONE,     /* what it waited for happened */
+    RL_EVENT_GONE,     /* every process of the run exited first */
+    RL_EVENT_DEADLINE, /* its time ran out */
+    RL_EVENT_HUNG,     /* every thread sat in a wait only the run could end */
+    RL_EVENT_FAILED,   /* it went wrong, with a report saying how (a client failed) */
+    RL_EVENT_COUNT
+};
+/* What the run does on an event, before it moves to the table's next phase. */
+enum rl_action {
+    RL_ACT_TABLE = -1,   /* (a tool's hook) the table's action */
+    RL_ACT_NONE,         /* nothing */
+    RL_ACT_HANG,         /* deadlock or timeout, and where each thread waits */
+    RL_ACT_NO_CLEAN_STOP, /* a server still running after SIGTERM: no-clean-stop */
+    RL_ACT_GONE_EARLY,   /* a server gone before racelab asked it to stop: an assertion */
+};
+
+/* What a tool's hook sees of a run between phases. */
+struct rl_phase_ctx {
+    struct rl_run *run;
+    const char *pidfile;    /* where the daemon writes its pid; NULL: not a daemon run */
+    const char *logfile;    /* a daemon case's log, which must grow; NULL: none */
+    const char *canary;     /* the kept descriptor's /proc name ("pipe:[123]"), or "" */
+    const char *ready_name; /* the readiness pipe's /proc name, or "" */
+    double timeout;         /* seconds, scaled */
+    double interval;        /* a daemon case's log interval, in seconds */
+    double began;           /* when the phase began (rl_now()) */
+    long ready_pid;         /* the pidfile's pid when the original process returned (-1: none) */
+};
+
 struct rl_tool {
     enum rl_tool_id id;
     unsigned needs; /* RL_NEED_*: what the run must give the program at spawn */
@@ -52,6 +87,10 @@ struct rl_tool {
     /* Reads every log the run left into reports. A log that shows the tool itself failed
      * becomes an unclassified report, so the verdict fails rather than passes. */
     int (*collect)(const struct rl_tool_run *tr, struct rl_reports *rs);
+    /* Called as each phase ends (NULL: none): may add reports, and returns the action to take
+     * instead of the table's, or RL_ACT_TABLE. The daemon checker checks its daemon here. */
+    enum rl_action (*at_phase)(const struct rl_phase_ctx *ctx, enum rl_phase phase,
+                               enum rl_event event, struct rl_reports *rs);
 };
 
 /* racelab's exit statuses (CTest: SKIP_RETURN_CODE 77). */

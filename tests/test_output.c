@@ -265,14 +265,15 @@ static void tool_failure(void **state)
     rmdir(dir);
 }
 
-static void daemon_report(struct rl_reports *rs, enum rl_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* A report that racelab makes itself: who says so ("daemon", "racelab"), its kind, its words. */
+static void said(struct rl_reports *rs, const char *who, enum rl_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static void daemon_report(struct rl_reports *rs, enum rl_kind kind, const char *fmt, ...)
+static void said(struct rl_reports *rs, const char *who, enum rl_kind kind, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    rl_reports_vaddf(rs, kind, "daemon", fmt, ap);
+    rl_reports_vaddf(rs, kind, who, fmt, ap);
     va_end(ap);
 }
 
@@ -306,13 +307,13 @@ static void daemon_checks(void **state)
                            .runs = run,
                            .nruns = 2};
     static const char cwd[] = "the daemon's working directory is %s, not /";
-    daemon_report(&run[0].result.reports, RL_KIND_CWD, cwd, "/tmp/racelab.RUN");
+    said(&run[0].result.reports, "daemon", RL_KIND_CWD, cwd, "/tmp/racelab.RUN");
     outcome(&run[0], &s, 0, 0.83);
-    daemon_report(&run[1].result.reports, RL_KIND_CWD, cwd, "/tmp/racelab.RUN");
-    daemon_report(&run[1].result.reports, RL_KIND_PIDFILE,
-                  "the pidfile is not locked: a second instance could start beside "
-                  "this one%s",
-                  "");
+    said(&run[1].result.reports, "daemon", RL_KIND_CWD, cwd, "/tmp/racelab.RUN");
+    said(&run[1].result.reports, "daemon", RL_KIND_PIDFILE,
+         "the pidfile is not locked: a second instance could start beside "
+         "this one%s",
+         "");
     outcome(&run[1], &s, 0, 0.91);
     assert_true(run[0].verdict.pass);
     assert_false(run[1].verdict.pass);
@@ -442,13 +443,44 @@ static void own_program_options(void **state)
     free_session(&s);
 }
 
+/* A server driven with --serve: its readiness and clients in the options, a client that
+ * failed (an assertion racelab says itself) and a stop that did not come. */
+static void serve_client_failed(void **state)
+{
+    (void)state;
+    static char *const clients[] = {"./client $RACELAB_PORT", "curl -fs localhost:$RACELAB_PORT",
+                                    NULL};
+    static char *const none[] = {NULL};
+    static const struct rl_serve serve = {.ready = {.how = RL_READY_LISTEN}, .clients = clients};
+    struct rl_outcome run = {0};
+    struct rl_session s = {.tool = RL_TOOL_HELGRIND,
+                           .tool_version = "valgrind-3.19.0",
+                           .program = bare_program,
+                           .set = {.timeout = 60,
+                                   .cwd = "/home/user/project",
+                                   .tool_options = none,
+                                   .suppressions = none,
+                                   .serve = &serve},
+                           .runs = &run,
+                           .nruns = 1};
+    said(&run.result.reports, "racelab", RL_KIND_ASSERTION, "client %s exited with status 7: %s",
+         "2 (`curl -fs localhost:$RACELAB_PORT`)", "curl: (7) Connection refused");
+    said(&run.result.reports, "racelab", RL_KIND_NO_CLEAN_STOP, "%s",
+         "the server was still running 60.0 s after SIGTERM");
+    outcome(&run, &s, 0, 62.1);
+    assert_false(run.verdict.pass);
+    check_golden("serve-client-failed", &s, 0);
+    free_session(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pass_marked),   cmocka_unit_test(fail_extra_missing),
-        cmocka_unit_test(wrong_line),    cmocka_unit_test(hang),
-        cmocka_unit_test(tool_failure),  cmocka_unit_test(daemon_checks),
-        cmocka_unit_test(hostile_bytes), cmocka_unit_test(own_program_options),
+        cmocka_unit_test(pass_marked),         cmocka_unit_test(fail_extra_missing),
+        cmocka_unit_test(wrong_line),          cmocka_unit_test(hang),
+        cmocka_unit_test(tool_failure),        cmocka_unit_test(daemon_checks),
+        cmocka_unit_test(hostile_bytes),       cmocka_unit_test(own_program_options),
+        cmocka_unit_test(serve_client_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,13 @@ static void start(struct rl_run *r, const char *script, int no_namespace)
     char out[128], err[128], why[256];
     snprintf(out, sizeof out, "%s/out", dir);
     snprintf(err, sizeof err, "%s/err", dir);
-    struct rl_spawn sp = {argv, environ, dir, out, err, 0, -1, no_namespace, NULL};
+    struct rl_spawn sp = {.argv = argv,
+                          .env = environ,
+                          .dir = dir,
+                          .out_path = out,
+                          .err_path = err,
+                          .keep_fd = -1,
+                          .no_namespace = no_namespace};
     if (rl_run_start(r, &sp, why, sizeof why) != 0)
         fail_msg("start: %s", why);
 }
@@ -89,7 +95,8 @@ static void cannot_exec(void **state)
     char out[128], err[128], why[256];
     snprintf(out, sizeof out, "%s/out", dir);
     snprintf(err, sizeof err, "%s/err", dir);
-    struct rl_spawn sp = {argv, environ, dir, out, err, 0, -1, 0, NULL};
+    struct rl_spawn sp = {
+        .argv = argv, .env = environ, .dir = dir, .out_path = out, .err_path = err, .keep_fd = -1};
     struct rl_run r;
     assert_int_equal(rl_run_start(&r, &sp, why, sizeof why), -1);
     assert_non_null(strstr(why, "cannot run /nonexistent/program: No such file or directory"));

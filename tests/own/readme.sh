@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every example of the README's "Running your own program" section (the sh block after
-# the "readme-examples" comment), as a user would from the top of the tree after the quick
+# Runs every example of the README's "Running your own program" section (each sh block after a
+# "readme-examples" comment), as a user would from the top of the tree after the quick
 # start's build: each line must pass (exit 0).
 # Usage: readme.sh RACELAB SOURCE_DIR BUILD_DIR
 set -euo pipefail
@@ -14,7 +14,7 @@ mkdir "$work/bin"
 ln -s "$racelab" "$work/bin/racelab"
 examples=$(awk '/<!-- readme-examples/ { on = 1; next }
   on && /^```sh/ { inside = 1; next }
-  inside && /^```/ { exit }
+  inside && /^```/ { inside = 0; on = 0; next }
   inside { print }' "$src/README.md")
 [ -n "$examples" ] || { echo "readme.sh: no examples found in $src/README.md"; exit 1; }
 failures=0 n=0
