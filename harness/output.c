@@ -373,6 +373,37 @@ static void json_kinds(FILE *out, rl_kindset set)
     fputc(']', out);
 }
 
+/* A report's other side (docs/json.md): null, or {"recorded", "stacks": [{"words", "frames"}]},
+ * read back from other_stack (a words line, then its "   at " frame lines). */
+static void json_other(FILE *out, const struct rl_report *r)
+{
+    if (r->other == RL_OTHER_NONE) {
+        fputs("null", out);
+        return;
+    }
+    fprintf(out, "{\"recorded\":%s,\"stacks\":[",
+            r->other == RL_OTHER_RECORDED ? "true" : "false");
+    int stacks = 0, frames = 0;
+    char line[RL_REPORT_OTHER_MAX];
+    for (const char *s = r->other_stack; *s;) {
+        size_t n = strcspn(s, "\n");
+        snprintf(line, sizeof line, "%.*s", (int)n, s);
+        s += n + (s[n] == '\n');
+        if (strncmp(line, "   at ", 6) == 0) {
+            if (!stacks++) /* frames before any words: a stack without them */
+                fputs("{\"words\":\"\",\"frames\":[", out);
+            fputs(frames++ ? "," : "", out);
+            json_string(out, line + 6);
+            continue;
+        }
+        fputs(stacks++ ? "]},{\"words\":" : "{\"words\":", out);
+        json_string(out, line);
+        fputs(",\"frames\":[", out);
+        frames = 0;
+    }
+    fputs(stacks ? "]}]}" : "]}", out);
+}
+
 static void json_run(FILE *out, const struct rl_outcome *o)
 {
     const struct rl_result *res = &o->result;
@@ -427,6 +458,8 @@ static void json_run(FILE *out, const struct rl_outcome *o)
             json_string(out, r->excerpt);
         else
             fputs("null", out);
+        fputs(",\"other\":", out);
+        json_other(out, r);
         fputc('}', out);
     }
     fputs("]}", out);

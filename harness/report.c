@@ -173,6 +173,26 @@ void rl_report_add_frame_fn(struct rl_report *r, const char *path, int line, con
     }
 }
 
+/* A line of other_stack, if it fits whole. */
+static void add_other_line(struct rl_report *r, const char *line)
+{
+    size_t used = strlen(r->other_stack), n = strlen(line);
+    if (used + n + 2 <= sizeof r->other_stack)
+        snprintf(r->other_stack + used, sizeof r->other_stack - used, "%s\n", line);
+}
+
+void rl_report_other_stack(struct rl_report *r, const char *words)
+{
+    r->other = RL_OTHER_RECORDED;
+    add_other_line(r, words);
+}
+
+void rl_report_other_frame(struct rl_report *r, const char *line)
+{
+    if (r->side == 1 && r->other == RL_OTHER_RECORDED)
+        add_other_line(r, line);
+}
+
 void rl_excerpt_append(char **excerpt, const char *text)
 {
     if (!*excerpt) {

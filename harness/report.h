@@ -24,6 +24,16 @@ struct rl_cite {
     int line;
 };
 
+/* The other side of a race: the conflicting access, as the tool kept it. */
+enum rl_other_side {
+    RL_OTHER_NONE,         /* the report has no second access (not a race) */
+    RL_OTHER_RECORDED,     /* its stack (or DRD's segment stacks) is in other_stack */
+    RL_OTHER_NOT_RECORDED, /* the tool did not keep it (Helgrind --history-level=approx or
+                              none, DRD --show-confl-seg=no, TSan's lost history) */
+};
+
+#define RL_REPORT_OTHER_MAX 1024
+
 struct rl_report {
     enum rl_kind kind;
     char tool_kind[64]; /* Valgrind's <kind>, or "tsan" */
@@ -43,6 +53,11 @@ struct rl_report {
     char *suppression;   /* Valgrind's own suppression entry (owned), NULL unless asked for */
     unsigned long count; /* identical reports folded into this one */
     char *excerpt;       /* raw text (owned), NULL beyond the first few of a kind */
+    enum rl_other_side other;
+    /* Each stack of the other side (side 1 of a race): a line of the tool's words (or
+     * racelab's label), then its frames, each a line that starts "   at ". Whole lines only,
+     * cut at the end. */
+    char other_stack[RL_REPORT_OTHER_MAX];
 };
 
 struct rl_reports {
@@ -82,6 +97,13 @@ int rl_system_path(const char *path);
  * never blocking (a FIFO in its place would stall racelab). NULL with errno: ELOOP for a
  * link, EINVAL for anything but a regular file. */
 FILE *rl_log_open(const char *path);
+/* The other side's stacks (other_stack) are side 1's stacks of a race, read in the same pass
+ * as its frame: rl_report_other_stack begins one with the tool's words (or racelab's label)
+ * and marks the other side recorded; rl_report_other_frame then adds a frame's line
+ * ("   at ..."), only while the stack being read is side 1 of a recorded other side. Each
+ * line is kept if it fits whole. */
+void rl_report_other_stack(struct rl_report *r, const char *words);
+void rl_report_other_frame(struct rl_report *r, const char *line);
 /* Appends text to a bounded excerpt buffer (allocates it on first use). */
 void rl_excerpt_append(char **excerpt, const char *text);
 

@@ -43,6 +43,11 @@ static void flush(struct rl_tsan_parser *p)
     if (!p->open)
         return;
     p->open = 0;
+    /* A race has two sides; a report without "Previous ..." lost the other one. */
+    if (p->cur.kind == RL_KIND_DATA_RACE && p->cur.other == RL_OTHER_NONE)
+        p->cur.other = RL_OTHER_NOT_RECORDED;
+    if (p->cur.other == RL_OTHER_NOT_RECORDED)
+        rl_excerpt_append(&p->cur.excerpt, "other access not recorded");
     p->sink(p->ctx, &p->cur);
     free(p->cur.excerpt);
     free(p->cur.suppression);
@@ -56,6 +61,7 @@ static void start(struct rl_tsan_parser *p, const char *headline, enum rl_kind k
     p->open = 1;
     p->next_side = -1;
     p->in_stack = p->sides = 0;
+    p->previous[0] = '\0';
     p->cur.kind = kind;
     p->cur.pid = p->pid;
     snprintf(p->cur.tool_kind, sizeof p->cur.tool_kind, "tsan");
@@ -88,18 +94,27 @@ static long split_location(char *tok)
  * "Mutex M1 acquired here while holding mutex M0 in thread T2:" is an edge of a lock cycle,
  * the second one the other side. What else introduces a stack ("Location is heap block",
  * "Mutex M0 (0x...) created at:", "Thread T1 ... created by main thread at:") is no side,
- * unless it is the report's first stack (a thread leak has only its creation). */
+ * unless it is the report's first stack (a thread leak has only its creation). The
+ * "Previous ..." stack is also the race's other side (rl_report.other_stack); in its place
+ * "[failed to restore the stack]" means TSan's history no longer held it (history_size). */
 static void stack_intro(struct rl_tsan_parser *p, const char *s)
 {
     p->in_stack = 0;
     if (!*s)
         return;
-    if (strncmp(s, "Previous ", 9) == 0)
+    if (p->previous[0] && strstr(s, "[failed to restore the stack]")) {
+        p->cur.other = RL_OTHER_NOT_RECORDED;
+        p->cur.other_stack[0] = '\0';
+    }
+    p->previous[0] = '\0';
+    if (strncmp(s, "Previous ", 9) == 0) {
         p->next_side = 1;
-    else if (strstr(s, " acquired here while holding "))
+        snprintf(p->previous, sizeof p->previous, "%s", s);
+    } else if (strstr(s, " acquired here while holding ")) {
         p->next_side = p->sides & 1 ? 1 : 0;
-    else
+    } else {
         p->next_side = -1;
+    }
 }
 
 /* A stack begins: which side is it? */
@@ -115,6 +130,9 @@ static void stack_start(struct rl_tsan_parser *p)
     p->cur.side = side;
     p->in_stack = 1;
     p->next_side = -1;
+    if (side == 1 && p->previous[0])
+        rl_report_other_stack(&p->cur, p->previous);
+    p->previous[0] = '\0';
 }
 
 /* "#3 fn path/file.c:12:5 (module+0x1f)": the first path:line token after the number; the
@@ -123,6 +141,9 @@ static void frame(struct rl_tsan_parser *p, const char *s)
 {
     if (!p->in_stack || strncmp(s, "#0 ", 3) == 0)
         stack_start(p);
+    char at[300];
+    snprintf(at, sizeof at, "   at %.290s", s);
+    rl_report_other_frame(&p->cur, at);
     /* A copy of the whole line: a fixed buffer would cut a long frame's path:line token
      * ("x.c:123" read as "x.c:1"). */
     char *buf = strdup(s);

@@ -32,6 +32,9 @@ struct rl_tsan_parser {
      * to (-1: the report's first stack is side 0, any later one neither), whether a stack is
      * being read, and the sides seen so far (a bit each). */
     int next_side, in_stack, sides;
+    /* The words of the "Previous ..." stack to come: side 1 of a race is also its other side
+     * (rl_report.other_stack); "" when the next stack is no such. */
+    char previous[256];
     struct rl_report cur;
 };
 

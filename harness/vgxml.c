@@ -55,6 +55,7 @@ struct rl_vgxml {
     int segment_seen; /* that segment element held a stack */
     int in_observed;  /* inside DRD's <first_observed_at> */
     int conflict;     /* Helgrind named the other access: the next stack is its side */
+    char conflict_words[256]; /* its words, "This conflicts with a previous write ..." */
     enum field field;
     char text[1024]; /* the field being read */
     size_t text_len;
@@ -119,6 +120,7 @@ static void reset_error(struct rl_vgxml *x)
     memset(&x->cur, 0, sizeof x->cur);
     x->kind[0] = x->what[0] = x->xwhat[0] = '\0';
     x->stacks = x->labelled = x->other_side = x->in_segment = x->in_observed = x->conflict = 0;
+    x->conflict_words[0] = '\0';
 }
 
 /* A stack begins: one after the first gets a label unless an aux text just named it (DRD's
@@ -147,6 +149,11 @@ static void start_stack(struct rl_vgxml *x)
     /* The sides (rl_report.frame): the error's first stack, and the other access of a race
      * (Helgrind's stack after "This conflicts with ...", DRD's other segment). */
     x->cur.side = x->stacks == 1 ? 0 : x->in_segment || x->conflict ? 1 : -1;
+    /* Side 1 is also the other side's stacks (rl_report.other_stack), each after its words. */
+    if (x->cur.side == 1)
+        rl_report_other_stack(&x->cur, x->in_segment == 1   ? "Other segment start:"
+                                       : x->in_segment == 2 ? "Other segment end:"
+                                                            : x->conflict_words);
     x->conflict = 0;
 }
 
@@ -245,6 +252,7 @@ static void end_frame(struct rl_vgxml *x)
     if (!x->file[0]) {
         snprintf(line, sizeof line, "   at %s", x->fn[0] ? x->fn : "???");
         rl_excerpt_append(&x->cur.excerpt, line);
+        rl_report_other_frame(&x->cur, line);
         return;
     }
     if (x->dir[0])
@@ -253,6 +261,7 @@ static void end_frame(struct rl_vgxml *x)
         snprintf(path, sizeof path, "%s", x->file);
     snprintf(line, sizeof line, "   at %s (%s:%d)", x->fn[0] ? x->fn : "???", x->file, x->line);
     rl_excerpt_append(&x->cur.excerpt, line);
+    rl_report_other_frame(&x->cur, line);
     rl_report_add_frame_fn(&x->cur, path, x->line, x->fn, x->case_path);
 }
 
@@ -271,9 +280,11 @@ static void end_error(struct rl_vgxml *x)
     set(x->cur.headline, sizeof x->cur.headline, text);
     /* A race has two sides; the tool may not have kept the other one (Helgrind
      * --history-level=none or approx, DRD --show-confl-seg=no or a finished thread). */
-    if ((strcmp(x->kind, "Race") == 0 || strcmp(x->kind, "ConflictingAccess") == 0) &&
-        !x->other_side)
-        rl_excerpt_append(&x->cur.excerpt, "other access not recorded");
+    if (strcmp(x->kind, "Race") == 0 || strcmp(x->kind, "ConflictingAccess") == 0) {
+        x->cur.other = x->other_side ? RL_OTHER_RECORDED : RL_OTHER_NOT_RECORDED;
+        if (!x->other_side)
+            rl_excerpt_append(&x->cur.excerpt, "other access not recorded");
+    }
     x->res.errors++;
     x->sink(x->ctx, &x->cur);
     reset_error(x);
@@ -306,8 +317,10 @@ static void on_end(void *data, const XML_Char *name)
         x->labelled = 1;
         /* Helgrind: "This conflicts with a previous write of size 4 by thread #2" names the
          * other access; its stack follows. */
-        if (x->in_xauxwhat && strstr(x->text, "conflicts with a previous"))
+        if (x->in_xauxwhat && strstr(x->text, "conflicts with a previous")) {
             x->other_side = x->conflict = 1;
+            set(x->conflict_words, sizeof x->conflict_words, x->text);
+        }
         break;
     case F_RAWTEXT: {
         /* The block between its blank lines, as Valgrind prints it in text mode. */

@@ -245,6 +245,61 @@ static void accounts_of_a_log(void **state)
     rl_reports_free(&rs);
 }
 
+/* TSan's other access, "Previous write ... by main thread:" and its frames, kept on its own;
+ * "[failed to restore the stack]" in its place is an other access not recorded. */
+static void other_side_of_a_race(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    const char *both[] = {"WARNING: ThreadSanitizer: data race (pid=7)",
+                          "  Write of size 4 at 0x1 by thread T1:",
+                          "    #0 work /src/x.c:10 (x+0x1)",
+                          "",
+                          "  Previous write of size 4 at 0x1 by main thread:",
+                          "    #0 main /src/x.c:20 (x+0x2)",
+                          "    #1 start /src/x.c:30 (x+0x3)",
+                          "",
+                          "  Location is global 'counter' of size 4 at 0x1 (x+0x4)",
+                          "",
+                          "  Thread T1 (tid=8, running) created by main thread at:",
+                          "    #0 pthread_create <null> (libtsan.so.2+0x1)",
+                          "    #1 main /src/x.c:40 (x+0x5)",
+                          "SUMMARY: ThreadSanitizer: data race /src/x.c:10 in work",
+                          NULL};
+    feed(&rs, both);
+    assert_int_equal(rs.n, 1);
+    assert_int_equal(rs.v[0].other, RL_OTHER_RECORDED);
+    assert_string_equal(rs.v[0].other_stack, "Previous write of size 4 at 0x1 by main thread:\n"
+                                             "   at #0 main /src/x.c:20 (x+0x2)\n"
+                                             "   at #1 start /src/x.c:30 (x+0x3)\n");
+    assert_null(strstr(rs.v[0].excerpt, "not recorded"));
+    rl_reports_free(&rs);
+
+    const char *lost[] = {"WARNING: ThreadSanitizer: data race (pid=7)",
+                          "  Write of size 4 at 0x1 by thread T1:",
+                          "    #0 work /src/x.c:10 (x+0x1)",
+                          "",
+                          "  Previous write of size 4 at 0x1 by main thread:",
+                          "    [failed to restore the stack]",
+                          "",
+                          "SUMMARY: ThreadSanitizer: data race /src/x.c:10 in work",
+                          NULL};
+    feed(&rs, lost);
+    assert_int_equal(rs.v[0].other, RL_OTHER_NOT_RECORDED);
+    assert_string_equal(rs.v[0].other_stack, "");
+    assert_non_null(strstr(rs.v[0].excerpt, "\nother access not recorded\n"));
+    rl_reports_free(&rs);
+
+    /* A report of one access (a thread leak) has no other side. */
+    const char *leak[] = {"WARNING: ThreadSanitizer: thread leak (pid=7)",
+                          "  Thread T1 (tid=8, finished) created by main thread at:",
+                          "    #0 pthread_create <null> (libtsan.so.2+0x1)",
+                          "SUMMARY: ThreadSanitizer: thread leak /src/x.c:40 in main", NULL};
+    feed(&rs, leak);
+    assert_int_equal(rs.v[0].other, RL_OTHER_NONE);
+    rl_reports_free(&rs);
+}
+
 /* Each entry of the TSan log's harmless list (tsanlog.c), alone and beside a line that is on
  * no list: the entry is accounted, the stranger is kept as the cause. */
 static void harmless_lines(void **state)
@@ -321,6 +376,7 @@ int main(void)
         cmocka_unit_test(cut_short_and_special_lines),
         cmocka_unit_test(accounts_of_a_log),
         cmocka_unit_test(harmless_lines),
+        cmocka_unit_test(other_side_of_a_race),
         cmocka_unit_test(deadly_signals),
         cmocka_unit_test(missing_file),
     };

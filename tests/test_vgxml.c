@@ -293,6 +293,12 @@ static void both_sides_of_a_race(void **state)
                                        "   at writer (segrace.c:12)\n"));
     assert_null(strstr(r->excerpt, "not recorded"));
     assert_true(has_line(r, 22) && has_line(r, 12));
+    /* The other side on its own (the JSON's "other"): its words and its stack only. */
+    assert_int_equal(r->other, RL_OTHER_RECORDED);
+    assert_string_equal(r->other_stack, "This conflicts with a previous write of size 4 by thread "
+                                        "#2\n   at writer (segrace.c:12)\n   at ???\n"
+                                        "   at start_thread (pthread_create.c:442)\n"
+                                        "   at clone (clone.S:100)\n");
     rl_reports_free(&rs);
 
     rs = parse("drd-segrace.0.xml", RL_TOOL_DRD, SRC "segrace.c", &res);
@@ -304,6 +310,13 @@ static void both_sides_of_a_race(void **state)
     assert_null(strstr(r->excerpt, "not recorded"));
     /* DRD's segment ends in the writer's usleep, the line after its write. */
     assert_true(has_line(r, 22) && has_line(r, 13));
+    /* Two stacks on the other side, each after its label; the first access is not in it. */
+    assert_int_equal(r->other, RL_OTHER_RECORDED);
+    assert_true(strncmp(r->other_stack, "Other segment start:\n   at clone (clone.S:83)\n", 46) ==
+                0);
+    assert_non_null(strstr(r->other_stack, "\nOther segment end:\n   at clock_nanosleep"));
+    assert_non_null(strstr(r->other_stack, "   at writer (segrace.c:13)\n"));
+    assert_null(strstr(r->other_stack, "main"));
     rl_reports_free(&rs);
 }
 
@@ -328,6 +341,8 @@ static void other_side_not_recorded(void **state)
         assert_int_equal(rs.v[0].kind, RL_KIND_DATA_RACE);
         if (!strstr(rs.v[0].excerpt, "\nother access not recorded\n"))
             fail_msg("%s: %s", runs[i].fixture, rs.v[0].excerpt);
+        assert_int_equal(rs.v[0].other, RL_OTHER_NOT_RECORDED);
+        assert_null(strstr(rs.v[0].other_stack, "   at ")); /* no frame of it */
         rl_reports_free(&rs);
     }
 }
