@@ -180,6 +180,30 @@ static void indent(FILE *out, const char *text, const char *prefix)
     }
 }
 
+/* A race's other side, on a line of its own under the report (the location above is the
+ * first access's): its innermost frame in the program's own code, "function at file:line";
+ * DRD keeps the other thread's segment rather than the access, and the line says so. */
+static void print_other(FILE *out, const struct rl_report *r)
+{
+    if (r->other == RL_OTHER_NONE)
+        return;
+    if (r->other == RL_OTHER_NOT_RECORDED) {
+        fprintf(out, "  %-14s other access not recorded\n", "");
+        return;
+    }
+    const char *what =
+        strncmp(r->other_stack, "Other segment", 13) == 0 ? "other segment" : "other access";
+    char where[sizeof r->frame[1]];
+    snprintf(where, sizeof where, "%s", r->frame[1]);
+    char *fn = strrchr(where, ':');
+    if (!fn) {
+        fprintf(out, "  %-14s %s: no frame in the program's own code\n", "", what);
+        return;
+    }
+    *fn++ = '\0';
+    fprintf(out, "  %-14s %s: %s at %s\n", "", what, esc(fn), esc(where));
+}
+
 void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome *o, int verbose)
 {
     const struct rl_result *res = &o->result;
@@ -239,6 +263,7 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
         if (r->count > 1)
             fprintf(out, "  x%lu", r->count);
         fprintf(out, "\n");
+        print_other(out, r);
         if (p == RL_PLACE_WRONG) {
             char marked[256];
             marked_lines(s->c, r->kind, marked, sizeof marked);
@@ -381,8 +406,7 @@ static void json_other(FILE *out, const struct rl_report *r)
         fputs("null", out);
         return;
     }
-    fprintf(out, "{\"recorded\":%s,\"stacks\":[",
-            r->other == RL_OTHER_RECORDED ? "true" : "false");
+    fprintf(out, "{\"recorded\":%s,\"stacks\":[", r->other == RL_OTHER_RECORDED ? "true" : "false");
     int stacks = 0, frames = 0;
     char line[RL_REPORT_OTHER_MAX];
     for (const char *s = r->other_stack; *s;) {

@@ -8,7 +8,8 @@
  * conflicting access too (Helgrind's <xauxwhat> "This conflicts with a previous write ..."
  * and its second <stack>, DRD's <other_segment_start>/<other_segment_end>). A stack is never
  * glued to the one before: it follows its <auxwhat>/<xauxwhat>, or a label line of ours. A
- * race whose other side the tool did not record says "other access not recorded".
+ * race whose other side the tool did not record (Helgrind's --history-level=approx keeps only
+ * the bounds of the other thread's segment) says "other access not recorded".
  *
  * Each field is a bounded buffer, so a flood of errors costs the sink's memory, not ours. */
 #include "vgxml.h"
@@ -315,9 +316,13 @@ static void on_end(void *data, const XML_Char *name)
     case F_AUXWHAT:
         rl_excerpt_append(&x->cur.excerpt, x->text);
         x->labelled = 1;
-        /* Helgrind: "This conflicts with a previous write of size 4 by thread #2" names the
-         * other access; its stack follows. */
-        if (x->in_xauxwhat && strstr(x->text, "conflicts with a previous")) {
+        /* Helgrind (hg_errors.c): "This conflicts with a previous write of size 4 by thread
+         * #2" names the other access; its stack follows. With --history-level=approx it
+         * writes "This conflicts with a previous access by thread #2, after" instead, and
+         * the two stacks that follow only bound the other thread's segment (its start, "but
+         * before", its end): the access itself was not recorded, and neither is a side. */
+        if (x->in_xauxwhat && strstr(x->text, "conflicts with a previous") &&
+            !strstr(x->text, "conflicts with a previous access by thread")) {
             x->other_side = x->conflict = 1;
             set(x->conflict_words, sizeof x->conflict_words, x->text);
         }

@@ -412,6 +412,45 @@ static void hostile_bytes(void **state)
     free_session(&s);
 }
 
+/* The other side of a race as a person and a script see it, not glued to the first access:
+ * DRD's other segment (its start and end stacks, each after its label), and Helgrind
+ * --history-level=approx, which keeps only the bounds of the other thread's segment (the
+ * access itself not recorded). tests/fixtures/src/segrace.c: main reads on line 22, the
+ * writer wrote on line 12. */
+static void other_side(enum rl_tool_id tool, const char *fixture, const char *scenario)
+{
+    struct rl_outcome run = {0};
+    struct rl_session s = {.tool = tool,
+                           .tool_version = "valgrind-3.19.0",
+                           .c = NULL,
+                           .program = bare_program,
+                           .expected = RL_KINDSET(RL_KIND_DATA_RACE),
+                           .set = settings(tool, bare_settings),
+                           .runs = &run,
+                           .nruns = 1};
+    char xml[512];
+    snprintf(xml, sizeof xml, "%s/%s", FIXTURES, fixture);
+    struct rl_vgxml_result vres;
+    assert_int_equal(rl_vgxml_parse_file(xml, tool, NULL, rl_tool_sink, &run.result.reports, &vres),
+                     0);
+    outcome(&run, &s, 0, 1.25);
+    assert_true(run.verdict.pass);
+    check_golden(scenario, &s, 1);
+    free_session(&s);
+}
+
+static void other_side_drd_segment(void **state)
+{
+    (void)state;
+    other_side(RL_TOOL_DRD, "drd-segrace.0.xml", "other-side-drd");
+}
+
+static void other_side_not_recorded(void **state)
+{
+    (void)state;
+    other_side(RL_TOOL_HELGRIND, "helgrind-segrace-approx.0.xml", "other-side-not-recorded");
+}
+
 /* A program of one's own with every option set: a failing exit status, as the program's
  * stdout and stderr are shown, and every option in effect on one line and in the JSON. */
 static void own_program_options(void **state)
@@ -476,10 +515,16 @@ static void serve_client_failed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pass_marked),         cmocka_unit_test(fail_extra_missing),
-        cmocka_unit_test(wrong_line),          cmocka_unit_test(hang),
-        cmocka_unit_test(tool_failure),        cmocka_unit_test(daemon_checks),
-        cmocka_unit_test(hostile_bytes),       cmocka_unit_test(own_program_options),
+        cmocka_unit_test(pass_marked),
+        cmocka_unit_test(fail_extra_missing),
+        cmocka_unit_test(wrong_line),
+        cmocka_unit_test(hang),
+        cmocka_unit_test(tool_failure),
+        cmocka_unit_test(daemon_checks),
+        cmocka_unit_test(hostile_bytes),
+        cmocka_unit_test(own_program_options),
+        cmocka_unit_test(other_side_drd_segment),
+        cmocka_unit_test(other_side_not_recorded),
         cmocka_unit_test(serve_client_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -331,6 +331,7 @@ static void other_side_not_recorded(void **state)
         const char *src;
     } runs[] = {
         {"helgrind-segrace-nohistory.0.xml", RL_TOOL_HELGRIND, SRC "segrace.c"},
+        {"helgrind-segrace-approx.0.xml", RL_TOOL_HELGRIND, SRC "segrace.c"},
         {"drd-segrace-noconflseg.0.xml", RL_TOOL_DRD, SRC "segrace.c"},
         {"drd-race.0.xml", RL_TOOL_DRD, SRC "race.c"},
     };
@@ -343,8 +344,20 @@ static void other_side_not_recorded(void **state)
             fail_msg("%s: %s", runs[i].fixture, rs.v[0].excerpt);
         assert_int_equal(rs.v[0].other, RL_OTHER_NOT_RECORDED);
         assert_null(strstr(rs.v[0].other_stack, "   at ")); /* no frame of it */
+        assert_string_equal(rs.v[0].frame[1], "");          /* and no side */
         rl_reports_free(&rs);
     }
+    /* --history-level=approx: Helgrind's words and the bounds of the other thread's segment
+     * stay in the excerpt, each stack after its words; they are not the access. */
+    struct rl_vgxml_result res;
+    struct rl_reports rs =
+        parse("helgrind-segrace-approx.0.xml", RL_TOOL_HELGRIND, SRC "segrace.c", &res);
+    const char *e = rs.v[0].excerpt;
+    const char *after = strstr(e, "\nThis conflicts with a previous access by thread #2, after\n");
+    assert_non_null(after);
+    assert_non_null(strstr(after, "\nbut before\n   at "));
+    assert_non_null(strstr(after, "\nother access not recorded\n"));
+    rl_reports_free(&rs);
 }
 
 int main(void)
