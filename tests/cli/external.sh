@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ci/external valgrind reads a test's expected outputs as Valgrind's own runner does
 # (tests/vg_regtest.in): the test passes when its output matches any NAME.stderr.exp*, not
-# only NAME.stderr.exp (drd/tests/bar_bad has a -nohang variant that glibc 2.36 gives).
+# only NAME.stderr.exp (drd/tests/bar_bad has a -nohang variant that glibc 2.36 gives), and
+# answers a prereq that tests for the program itself, "[ -e PROG ]" as "test -e PROG".
 # A tree of the same shape as Valgrind's, made here with a program of our own: one DRD test
 # whose second variant is what DRD reports, and one whose variants both differ.
 # Usage: external.sh RACELAB SOURCE_DIR   (exit 77 without valgrind)
@@ -25,7 +26,8 @@ int main(void)
 }
 EOF
 summary() { printf '\nERROR SUMMARY: %s errors from %s contexts (suppressed: 0 from 0)\n' "$1" "$1"; }
-printf 'prog: unlocks\n' >"$tests/twice.vgtest"
+# Its prereq names the program it runs, which ci/external builds (drd/tests/sem_wait's form).
+printf 'prereq: [ -e unlocks ]\nprog: unlocks\n' >"$tests/twice.vgtest"
 summary 1 >"$tests/twice.stderr.exp"
 summary 2 >"$tests/twice.stderr.exp-glibc"
 summary 3 >"$tests/twice.stderr.exp~" # an editor's backup: never a variant
@@ -49,4 +51,4 @@ if [ "$failures" -ne 0 ]; then
   sed 's/^/  | /' "$work/out"
   exit 1
 fi
-echo "PASS: a test agrees with any of its expected outputs (2 checks)"
+echo "PASS: a test agrees with any of its expected outputs, its [ -e PROG ] prereq met (3 checks)"
