@@ -18,6 +18,9 @@
 # (TIMEOUT, EXIT_STATUS, SUPPRESSIONS and TOOL_OPTIONS are its --timeout, --exit-status,
 # --suppressions and --tool-option; see the README, "Running your own program")
 # A relative SUPPRESSIONS file is read from the calling source directory.
+# With RACELAB_REPORTS_DIR set (e.g. -DRACELAB_REPORTS_DIR=<dir> at configure time), each test
+# also writes <dir>/<tool>_<name>.junit.xml and <dir>/<tool>_<name>.sarif (--junit, --sarif,
+# --source-root CMAKE_SOURCE_DIR).
 # EXPECT_<TOOL>, TIMEOUT_<TOOL>, SUPPRESSIONS_<TOOL> and TOOL_OPTIONS_<TOOL> (TSAN, HELGRIND,
 # DRD) stand, for that tool, in place of the argument without the suffix: a TSan
 # suppressions file or option (race:pool_*, history_size=4) means nothing to Valgrind
@@ -159,6 +162,14 @@ function(racelab_add_test)
     foreach(option IN LISTS TOOL_OPTIONS)
       list(APPEND command --tool-option ${option})
     endforeach()
+    if(RACELAB_REPORTS_DIR)
+      # What CI systems read: JUnit and SARIF of each test, in one folder, paths relative to
+      # the top-level source tree (the repository, for GitHub).
+      file(MAKE_DIRECTORY "${RACELAB_REPORTS_DIR}")
+      set(report "${RACELAB_REPORTS_DIR}/${tool}_${arg_NAME}")
+      list(APPEND command --junit "${report}.junit.xml" --sarif "${report}.sarif"
+                          --source-root "${CMAKE_SOURCE_DIR}")
+    endif()
     set(program $<TARGET_FILE:${arg_TARGET}>)
     if(tool STREQUAL "tsan")
       set(program $<TARGET_FILE:${arg_TARGET}.tsan>)

@@ -15,18 +15,20 @@ struct rl_outcome {
 
 /* Every option in effect for a run (shown with the verdict, and in the JSON). */
 struct rl_settings {
-    const char *name;          /* --name; NULL: the case's concept/name, or the program */
-    double timeout;            /* seconds, scaled */
-    int exit_status;           /* the exit that is no assertion, or RL_EXIT_STATUS_ANY */
-    const char *cwd;           /* NULL: the run's own folder */
-    const char *stdin_path;    /* NULL: /dev/null; "-": racelab's stdin */
-    int output;                /* --output */
-    char *const *tool_options; /* the case's, then --tool-option's (never NULL) */
-    char *const *suppressions; /* absolute paths (never NULL) */
-    const char *env_name;      /* the tool's variable racelab inherited (TSAN_OPTIONS ...) */
-    const char *env_value;     /* its value; NULL when unset */
+    const char *name;             /* --name; NULL: the case's concept/name, or the program */
+    double timeout;               /* seconds, scaled */
+    int exit_status;              /* the exit that is no assertion, or RL_EXIT_STATUS_ANY */
+    const char *cwd;              /* NULL: the run's own folder */
+    const char *stdin_path;       /* NULL: /dev/null; "-": racelab's stdin */
+    int output;                   /* --output */
+    char *const *tool_options;    /* the case's, then --tool-option's (never NULL) */
+    char *const *suppressions;    /* absolute paths (never NULL) */
+    const char *env_name;         /* the tool's variable racelab inherited (TSAN_OPTIONS ...) */
+    const char *env_value;        /* its value; NULL when unset */
     const struct rl_serve *serve; /* --serve: readiness, clients or --for; NULL without */
     const char *pidfile;          /* --pidfile (absolute), NULL without */
+    const char *source_root;      /* --source-root: what SARIF's and the annotations' paths are
+                                     relative to (a real path); NULL: the working directory */
 };
 
 struct rl_session {

@@ -383,6 +383,16 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+size_t rl_utf8_char(const unsigned char *s, size_t n, unsigned *cp)
+{
+    return utf8_char(s, n, cp);
+}
+
+void rl_json_string(FILE *out, const char *s)
+{
+    json_string(out, s);
+}
+
 static void json_kinds(FILE *out, rl_kindset set)
 {
     fputc('[', out);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -205,6 +206,11 @@ static void start_program(const struct rl_spawn *sp, const char *pty_slave, int 
         goto fail;
     if (ready >= 0 && dup2(ready, sp->ready_at) < 0)
         goto fail;
+    /* Best effort: where it is refused (a container's seccomp filter may allow only a few
+     * personalities), the tool's own failure tells the cause. */
+    int persona = sp->no_aslr ? personality(0xffffffff) : -1;
+    if (persona != -1)
+        (void)personality((unsigned long)persona | ADDR_NO_RANDOMIZE);
     execvpe(sp->argv[0], sp->argv, sp->env);
 fail:;
     int e = errno;

@@ -44,6 +44,7 @@ struct rl_spawn {
     int ready_fd;        /* a descriptor passed to the program as ready_at, when ready_at > 0:
                             the write end of a readiness pipe (--ready fd:N) */
     int ready_at;
+    int no_aslr; /* personality(ADDR_NO_RANDOMIZE) before the exec, which keeps it */
 };
 
 /* How a run was isolated: a PID namespace made as root, one inside a user namespace made

@@ -160,6 +160,7 @@ void rl_report_add_frame_fn(struct rl_report *r, const char *path, int line, con
         /* One token: a function name with blanks in it (C++'s "operator new") gets '_'. */
         int n = snprintf(r->frame[r->side], sizeof r->frame[r->side], "%s:%d:%s", file, line,
                          fn && *fn ? fn : "?");
+        snprintf(r->source[r->side], sizeof r->source[r->side], "%s", path);
         for (int i = 0; i < n && r->frame[r->side][i]; i++)
             if (r->frame[r->side][i] == ' ' || r->frame[r->side][i] == '\t')
                 r->frame[r->side][i] = '_';

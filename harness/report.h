@@ -47,6 +47,9 @@ struct rl_report {
      * program's own code, "file.c:12:function", "" when it has none. What a baseline and a
      * suppression are made of. */
     char frame[RL_REPORT_SIDES][256];
+    /* The same frames' source files, as the tool named them (a full path when the build gave
+     * one): where SARIF and GitHub's annotations point, relative to the source root. */
+    char source[RL_REPORT_SIDES][512];
     int side; /* the side of the stack being read, -1 for neither: the parsers' state */
     struct rl_cite cites[RL_REPORT_MAX_CITES]; /* the program's own frames of both sides */
     int ncites;

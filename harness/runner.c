@@ -154,6 +154,8 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         .in_path = job->stdin_path,
         .ready_fd = ready[1],
         .ready_at = ready[1] >= 0 ? rd->fd : 0,
+        /* RACELAB_KEEP_ASLR: for the test that shows TSan's failure without the fallback. */
+        .no_aslr = (job->tool->needs & RL_NEED_NO_ASLR) && !getenv("RACELAB_KEEP_ASLR"),
     };
     struct rl_run run;
     double start = rl_now();
@@ -183,7 +185,9 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         .protocol = job->protocol,
         .tool = job->tool,
         .ctx = {.run = &run,
-                .pidfile = job->pidfile ? job->pidfile : case_daemon ? pidfile : NULL,
+                .pidfile = job->pidfile  ? job->pidfile
+                           : case_daemon ? pidfile
+                                         : NULL,
                 .logfile = case_daemon ? logfile : NULL,
                 .canary = canary_name,
                 .ready_name = ready_name,

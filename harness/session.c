@@ -1,13 +1,16 @@
 /* See session.h. */
 #include "session.h"
 
+#include "annotate.h"
 #include "baseline.h"
 #include "case.h"
 #include "catalog.h"
+#include "junit.h"
 #include "match.h"
 #include "output.h"
 #include "proc.h"
 #include "runner.h"
+#include "sarif.h"
 #include "strv.h"
 #include "tool.h"
 
@@ -47,42 +50,49 @@ void rl_print_usage(FILE *out)
     for (int t = 0; t < RL_TOOL_COUNT; t++)
         fprintf(out, "  %-10s %s (%d s)\n", rl_tool_name((enum rl_tool_id)t),
                 rl_tool_needs((enum rl_tool_id)t), rl_tool_default_timeout((enum rl_tool_id)t));
-    fputs("options:\n"
-          "  --cases TREE        where --case finds a name such as race/counter_unlocked\n"
-          "  --timeout S         seconds before a run counts as hung (default: the case's, or the\n"
-          "                      tool's); RACELAB_TIMEOUT_SCALE multiplies it\n"
-          "  --runs N            run N times; passes only if every run passes\n"
-          "  --tool-option OPT   passed to the tool (repeatable): a Valgrind option\n"
-          "                      (--check-stack-var=yes), or a TSan name=value for TSAN_OPTIONS\n"
-          "  --suppressions FILE the tool's suppressions file (repeatable; every tool)\n"
-          "  --cwd DIR           the program's working directory (default: racelab's own; for\n"
-          "                      --case, the run's temporary folder)\n"
-          "  --stdin FILE|-      the program's stdin, reopened for every run (default /dev/null;\n"
-          "                      - is racelab's own, with one run only)\n"
-          "  --output            pass the program's stdout and stderr through as it runs (else\n"
-          "                      they are kept, and shown when the run fails)\n"
-          "  --exit-status N|any the program's exit status that is not an assertion (default 0)\n"
-          "  --name NAME         the test's name in the output, the JSON and the results lines\n"
-          "  --serve             drive a server: wait until it is ready (--ready), run the clients\n"
-          "                      (or let it serve --for S), stop it with SIGTERM; it must stop\n"
-          "                      in time (no-clean-stop) and every client must exit 0 (assertion)\n"
-          "  --ready HOW         listen[:PORT] (a socket of the run in LISTEN), fd:N (a line on\n"
-          "                      the pipe racelab gives it at descriptor N), file:PATH (the file\n"
-          "                      exists), delay:S\n"
-          "  --client CMD        a shell command run once the server is ready (repeatable, in\n"
-          "                      order), uninstrumented, with RACELAB_PORT, RACELAB_PID and\n"
-          "                      RACELAB_READY set\n"
-          "  --for S             without clients: how long the server serves before it is stopped\n"
-          "  --pidfile PATH      --tool daemon on a daemon of your own: where it writes its pid\n"
-          "  --json FILE         write the verdict, every report and the timings as JSON\n"
-          "  --keep              keep each run's temporary directory (its path is printed)\n"
-          "  --verbose           print the report excerpts of passing runs too\n"
-          "  --backtrace         at a hang, show gdb's backtrace of every thread (default: only\n"
-          "                      when the case does not expect the hang); --no-backtrace never\n"
-          "Relative paths are taken from racelab's working directory.\n"
-          "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
-          "installed\n",
-          out);
+    fputs(
+        "options:\n"
+        "  --cases TREE        where --case finds a name such as race/counter_unlocked\n"
+        "  --timeout S         seconds before a run counts as hung (default: the case's, or the\n"
+        "                      tool's); RACELAB_TIMEOUT_SCALE multiplies it\n"
+        "  --runs N            run N times; passes only if every run passes\n"
+        "  --tool-option OPT   passed to the tool (repeatable): a Valgrind option\n"
+        "                      (--check-stack-var=yes), or a TSan name=value for TSAN_OPTIONS\n"
+        "  --suppressions FILE the tool's suppressions file (repeatable; every tool)\n"
+        "  --cwd DIR           the program's working directory (default: racelab's own; for\n"
+        "                      --case, the run's temporary folder)\n"
+        "  --stdin FILE|-      the program's stdin, reopened for every run (default /dev/null;\n"
+        "                      - is racelab's own, with one run only)\n"
+        "  --output            pass the program's stdout and stderr through as it runs (else\n"
+        "                      they are kept, and shown when the run fails)\n"
+        "  --exit-status N|any the program's exit status that is not an assertion (default 0)\n"
+        "  --name NAME         the test's name in the output, the JSON and the results lines\n"
+        "  --serve             drive a server: wait until it is ready (--ready), run the clients\n"
+        "                      (or let it serve --for S), stop it with SIGTERM; it must stop\n"
+        "                      in time (no-clean-stop) and every client must exit 0 (assertion)\n"
+        "  --ready HOW         listen[:PORT] (a socket of the run in LISTEN), fd:N (a line on\n"
+        "                      the pipe racelab gives it at descriptor N), file:PATH (the file\n"
+        "                      exists), delay:S\n"
+        "  --client CMD        a shell command run once the server is ready (repeatable, in\n"
+        "                      order), uninstrumented, with RACELAB_PORT, RACELAB_PID and\n"
+        "                      RACELAB_READY set\n"
+        "  --for S             without clients: how long the server serves before it is stopped\n"
+        "  --pidfile PATH      --tool daemon on a daemon of your own: where it writes its pid\n"
+        "  --json FILE         write the verdict, every report and the timings as JSON\n"
+        "  --junit FILE        write JUnit XML: a testcase per run, racelab's account in each\n"
+        "                      failure\n"
+        "  --sarif FILE        write SARIF 2.1.0: a result per report, at the line it cites\n"
+        "  --source-root DIR   what SARIF's and GitHub annotations' paths are relative to\n"
+        "                      (default: $GITHUB_WORKSPACE, else the working directory);\n"
+        "                      with GITHUB_ACTIONS=true a failure is also annotated there\n"
+        "  --keep              keep each run's temporary directory (its path is printed)\n"
+        "  --verbose           print the report excerpts of passing runs too\n"
+        "  --backtrace         at a hang, show gdb's backtrace of every thread (default: only\n"
+        "                      when the case does not expect the hang); --no-backtrace never\n"
+        "Relative paths are taken from racelab's working directory.\n"
+        "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
+        "installed\n",
+        out);
 }
 
 int rl_usage_error(const char *fmt, ...)
@@ -274,11 +284,13 @@ struct args {
     const char *tree; /* --cases: where --case finds a name; NULL: a path only */
     const char *baseline, *baseline_out, *gen_suppressions, *min_pass;
     const char *exit_status;
-    const char *ready, *pidfile; /* --ready, --pidfile */
-    double timeout;              /* 0: not given */
-    double for_seconds;          /* --for; 0: not given */
-    int serve;                   /* --serve */
-    struct rl_strv clients;      /* --client, in order */
+    const char *ready, *pidfile;             /* --ready, --pidfile */
+    double timeout;                          /* 0: not given */
+    double for_seconds;                      /* --for; 0: not given */
+    int serve;                               /* --serve */
+    struct rl_strv clients;                  /* --client, in order */
+    const char *junit, *sarif, *source_root; /* source_root: in root, real */
+    char root[PATH_MAX];
     int runs, keep, verbose, backtrace, output;
     int min_runs;                              /* --min-pass, else --runs */
     struct rl_strv tool_options, suppressions; /* as given */
@@ -302,7 +314,10 @@ enum {
     OPT_READY,
     OPT_CLIENT,
     OPT_FOR,
-    OPT_PIDFILE
+    OPT_PIDFILE,
+    OPT_JUNIT,
+    OPT_SARIF,
+    OPT_SOURCE_ROOT
 };
 
 /* Returns 0, 1 after --help, or -1 after a one-line message. */
@@ -338,6 +353,9 @@ static int parse_args(int argc, char **argv, struct args *a)
         {"client", required_argument, 0, OPT_CLIENT},
         {"for", required_argument, 0, OPT_FOR},
         {"pidfile", required_argument, 0, OPT_PIDFILE},
+        {"junit", required_argument, 0, OPT_JUNIT},
+        {"sarif", required_argument, 0, OPT_SARIF},
+        {"source-root", required_argument, 0, OPT_SOURCE_ROOT},
         {0, 0, 0, 0},
     };
     a->runs = 1;
@@ -406,6 +424,19 @@ static int parse_args(int argc, char **argv, struct args *a)
             break;
         case OPT_CASES:
             a->tree = optarg;
+            break;
+        case OPT_JUNIT:
+            a->junit = optarg;
+            break;
+        case OPT_SARIF:
+            a->sarif = optarg;
+            break;
+        case OPT_SOURCE_ROOT:
+            if (!realpath(optarg, a->root)) {
+                fprintf(stderr, "racelab: --source-root %s: %s\n", optarg, strerror(errno));
+                return -1;
+            }
+            a->source_root = a->root;
             break;
         case OPT_BASELINE:
             a->baseline = optarg;
@@ -546,7 +577,7 @@ struct session {
     struct rl_baseline known, seen; /* --baseline read; what --baseline-write records */
     struct rl_located located[RL_LOCATED_MAX];
     int nlocated;
-    int serving;          /* --serve */
+    int serving;           /* --serve */
     struct rl_serve serve; /* its readiness and clients */
     char pidfile[PATH_MAX], ready_path[PATH_MAX];
 };
@@ -645,6 +676,7 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
     set->exit_status = 0;
     set->name = a->name;
     set->output = a->output;
+    set->source_root = a->source_root;
     if (a->name && (!a->name[0] || a->name[strcspn(a->name, "\t\n\r")])) {
         fprintf(stderr, "racelab: --name takes a name without tabs or newlines, and not empty\n");
         return RL_EXIT_USAGE;
@@ -823,8 +855,8 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
         .program = s->program,
         .timeout = set->timeout,
         .protocol = (s->c && rl_case_is_daemon(s->c)) || ss->pidfile[0] ? RL_PROTOCOL_DAEMON
-                    : ss->serving                                          ? RL_PROTOCOL_SERVE
-                                                                           : RL_PROTOCOL_PLAIN,
+                    : ss->serving                                       ? RL_PROTOCOL_SERVE
+                                                                        : RL_PROTOCOL_PLAIN,
         .serve = ss->serving ? &ss->serve : NULL,
         .pidfile = ss->pidfile[0] ? ss->pidfile : NULL,
         .keep = a->keep,
@@ -925,13 +957,23 @@ int rl_session_main(int argc, char **argv)
         status = status > 0 ? RL_EXIT_PASS : RL_EXIT_USAGE;
     } else if ((status = prepare(&a, &ss, &tool)) == 0 && (status = probe(&ss, tool)) == 0) {
         status = run_all(&a, &ss, tool);
-        if (a.json && ss.s.nruns > 0) {
-            FILE *f = fopen(a.json, "w");
-            if (!f || rl_write_json(f, &ss.s) < 0 || fclose(f) != 0) {
-                fprintf(stderr, "racelab: cannot write %s: %s\n", a.json, strerror(errno));
+        const struct {
+            const char *path;
+            int (*write)(FILE *, const struct rl_session *);
+        } outputs[] = {
+            {a.json, rl_write_json}, {a.junit, rl_write_junit}, {a.sarif, rl_write_sarif}};
+        for (size_t i = 0; ss.s.nruns > 0 && i < sizeof outputs / sizeof outputs[0]; i++) {
+            if (!outputs[i].path)
+                continue;
+            FILE *f = fopen(outputs[i].path, "w");
+            int failed = !f || outputs[i].write(f, &ss.s) < 0;
+            if ((f && fclose(f) != 0) || failed) {
+                fprintf(stderr, "racelab: cannot write %s: %s\n", outputs[i].path, strerror(errno));
                 status = RL_EXIT_USAGE;
             }
         }
+        if (ss.s.nruns > 0 && rl_annotations_wanted())
+            rl_write_annotations(stdout, &ss.s);
         if (ss.s.nruns > 0 && append_results(&ss.s) < 0)
             status = RL_EXIT_USAGE;
     }

@@ -35,6 +35,11 @@ struct rl_tool_run {
 enum rl_tool_need {
     RL_NEED_PTY = 1 << 0, /* a pseudo-terminal as the session's controlling terminal, 0-2 on it */
     RL_NEED_CANARY = 1 << 1, /* a pipe kept open in the program at RL_KEEP_FD */
+    /* The program runs with its address space laid out without randomisation. TSan's
+     * runtimes (gcc 12's, clang 14's) die with "unexpected memory mapping" when the kernel
+     * randomises mmap with more than 28 bits (vm.mmap_rnd_bits, which only root may lower);
+     * a personality needs no privilege. */
+    RL_NEED_NO_ASLR = 1 << 2,
 };
 
 /* A run's phases, in order (protocol.c's table says which a run has and what each waits for):

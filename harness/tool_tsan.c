@@ -313,6 +313,49 @@ static void check_log(const struct rl_tool_run *tr, pid_t pid, const char *path,
                         counted, (int)pid, acc->reports, path);
 }
 
+/* TSan's runtime could not lay out its shadow memory around the program's mappings: "FATAL:
+ * ThreadSanitizer: unexpected memory mapping", in the log or on stderr. Whether the run shows
+ * it; the log's report of it (unclassified) becomes the one line of cause and fix. */
+static const char mapping_fatal[] = "ThreadSanitizer: unexpected memory mapping";
+
+static int mapping_failed(const char *err, struct rl_reports *rs)
+{
+    int found = rl_file_contains(err, mapping_fatal);
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i].kind == RL_KIND_UNCLASSIFIED && strstr(rs->v[i].headline, mapping_fatal)) {
+            rs->v[i].headline[0] = '\0'; /* (rewritten below, once) */
+            found = 1;
+        }
+    if (!found)
+        return 0;
+    char bits[16] = "?";
+    FILE *f = fopen("/proc/sys/vm/mmap_rnd_bits", "r");
+    if (f) {
+        if (!fgets(bits, sizeof bits, f))
+            snprintf(bits, sizeof bits, "?");
+        bits[strcspn(bits, "\n")] = '\0';
+        fclose(f);
+    }
+    /* One line (a report's headline holds 255 bytes): the cause, then the fix. */
+    char why[sizeof rs->v[0].headline];
+    snprintf(why, sizeof why,
+             "ThreadSanitizer cannot map its shadow memory (unexpected memory mapping): "
+             "vm.mmap_rnd_bits=%.3s is above 28, and %s; fix: sysctl -w vm.mmap_rnd_bits=28 "
+             "(ci/aslr), or --security-opt seccomp=unconfined",
+             bits,
+             getenv("RACELAB_KEEP_ASLR") ? "RACELAB_KEEP_ASLR kept randomisation on"
+                                         : "personality(ADDR_NO_RANDOMIZE) was refused");
+    int rewritten = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i].kind == RL_KIND_UNCLASSIFIED && !rs->v[i].headline[0]) {
+            snprintf(rs->v[i].headline, sizeof rs->v[i].headline, "%s", why);
+            rewritten = 1;
+        }
+    if (!rewritten)
+        rl_tool_failure(rs, "%s", why);
+    return 1;
+}
+
 static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
 {
     int pids[1024];
@@ -332,6 +375,15 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
         rl_tool_check_writers(tr, strrchr(path, '/') + 1, pids[i], rs);
         main_logged |= pids[i] == tr->main_pid;
     }
+    /* Flag problems, and a log that could not be written, are printed on stderr. */
+    char err[4200];
+    if (rl_fmt(err, sizeof err, "%s/stderr", tr->dir) < 0) {
+        rl_tool_failure(rs, "cannot read the program's stderr: %s", strerror(errno));
+        return 0;
+    }
+    /* The runtime died before the program ran: that one cause, nothing about the program. */
+    if (mapping_failed(err, rs))
+        return 0;
     /* A wrapper script is no TSan build: the proof is a process it started that TSan watched
      * to its end. Otherwise the started process writes a log whenever TSan ran it to its
      * exit. */
@@ -345,12 +397,6 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
                         "the started process (pid %d) exited without a ThreadSanitizer log: "
                         "TSan did not watch it to its end",
                         (int)tr->main_pid);
-    /* Flag problems, and a log that could not be written, are printed on stderr. */
-    char err[4200];
-    if (rl_fmt(err, sizeof err, "%s/stderr", tr->dir) < 0) {
-        rl_tool_failure(rs, "cannot read the program's stderr: %s", strerror(errno));
-        return 0;
-    }
     int said = 0;
     if ((said |= rl_file_contains(err, "unrecognized flag(s)")))
         rl_tool_failure(rs, "TSAN_OPTIONS holds an option ThreadSanitizer does not know (listed "
@@ -371,6 +417,7 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
 
 const struct rl_tool rl_tool_tsan = {
     .id = RL_TOOL_TSAN,
+    .needs = RL_NEED_NO_ASLR,
     .probe = probe,
     .command = command,
     .check_option = check_option,

@@ -9,8 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "annotate.h"
+#include "junit.h"
 #include "match.h"
 #include "output.h"
+#include "sarif.h"
 #include "tool.h"
 #include "tsanlog.h"
 #include "vgxml.h"
@@ -23,6 +26,8 @@
 
 /* The path the fixture programs were built at (ci/capture-fixtures): their frames cite it. */
 #define FIXTURE_SRC "/tmp/racelab-fixtures/race.c"
+/* The source root the CI outputs' paths are relative to. */
+#define FIXTURE_ROOT "/tmp/racelab-fixtures"
 
 /* A case whose line 10 is the racy `counter++` of the fixture program (marked on `line`). */
 static void race_case(struct rl_case *c, int marked_line)
@@ -55,6 +60,42 @@ static void tsan_reports(const char *fixture, const char *case_path, struct rl_r
     assert_int_equal(rl_tsan_parse_file(path, case_path, 1233, rl_tool_sink, rs, NULL), 0);
 }
 
+/* Compares what was rendered with tests/golden/<scenario>.<suffix>.exp (or rewrites it). */
+static void golden_compare(const char *scenario, const char *suffix, const char *rendered,
+                           size_t len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.%s.exp", GOLDEN, scenario, suffix);
+    if (getenv("RACELAB_GOLDEN_UPDATE")) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fwrite(rendered, 1, len, f);
+        assert_int_equal(fclose(f), 0);
+        return;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("%s: %s (RACELAB_GOLDEN_UPDATE=1 writes it)", path, strerror(errno));
+    static char expected[1 << 16];
+    size_t got = fread(expected, 1, sizeof expected - 1, f);
+    fclose(f);
+    expected[got] = '\0';
+    if (got == len && memcmp(expected, rendered, got) == 0)
+        return;
+    /* The first line that differs, numbered, both ways. */
+    const char *a = expected, *b = rendered;
+    int line = 1;
+    while (*a && *a == *b) {
+        line += *a == '\n';
+        a++, b++;
+    }
+    while (a > expected && a[-1] != '\n')
+        a--, b--;
+    fail_msg("%s differs at line %d:\n  expected: %.*s\n  rendered: %.*s\n"
+             "(RACELAB_GOLDEN_UPDATE=1 rewrites it; review the diff)",
+             path, line, (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
+}
+
 /* Renders a session's verdicts as a person and a script see them, and compares both with the
  * golden files. */
 static void check_golden(const char *scenario, const struct rl_session *s, int verbose)
@@ -72,43 +113,31 @@ static void check_golden(const char *scenario, const struct rl_session *s, int v
     assert_non_null(j);
     assert_int_equal(rl_write_json(j, s), 0);
     fclose(j);
-
-    const char *rendered[2] = {text, json}, *suffix[2] = {"txt", "json"};
-    size_t len[2] = {text_len, json_len};
-    for (int k = 0; k < 2; k++) {
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s.%s.exp", GOLDEN, scenario, suffix[k]);
-        if (getenv("RACELAB_GOLDEN_UPDATE")) {
-            FILE *f = fopen(path, "w");
-            assert_non_null(f);
-            fwrite(rendered[k], 1, len[k], f);
-            assert_int_equal(fclose(f), 0);
-            continue;
-        }
-        FILE *f = fopen(path, "r");
-        if (!f)
-            fail_msg("%s: %s (RACELAB_GOLDEN_UPDATE=1 writes it)", path, strerror(errno));
-        static char expected[1 << 16];
-        size_t got = fread(expected, 1, sizeof expected - 1, f);
-        fclose(f);
-        expected[got] = '\0';
-        if (got == len[k] && memcmp(expected, rendered[k], got) == 0)
-            continue;
-        /* The first line that differs, numbered, both ways. */
-        const char *a = expected, *b = rendered[k];
-        int line = 1;
-        while (*a && *a == *b) {
-            line += *a == '\n';
-            a++, b++;
-        }
-        while (a > expected && a[-1] != '\n')
-            a--, b--;
-        fail_msg("%s differs at line %d:\n  expected: %.*s\n  rendered: %.*s\n"
-                 "(RACELAB_GOLDEN_UPDATE=1 rewrites it; review the diff)",
-                 path, line, (int)strcspn(a, "\n"), a, (int)strcspn(b, "\n"), b);
-    }
+    golden_compare(scenario, "txt", text, text_len);
+    golden_compare(scenario, "json", json, json_len);
     free(text);
     free(json);
+}
+
+/* What CI systems read of the same session: JUnit XML, SARIF and GitHub's annotations
+ * (ci/sarif-schema validates the .sarif.exp files; tests/cli/ci_outputs.sh parses them). */
+static void check_golden_ci(const char *scenario, const struct rl_session *s)
+{
+    int (*const writers[])(FILE *, const struct rl_session *) = {rl_write_junit, rl_write_sarif,
+                                                                 rl_write_annotations};
+    const char *const suffix[] = {"junit.xml", "sarif", "annotations"};
+    /* (Else the paths would be the working directory's.) */
+    assert_non_null(s->set.source_root);
+    for (int k = 0; k < 3; k++) {
+        char *out = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&out, &len);
+        assert_non_null(m);
+        assert_true(writers[k](m, s) >= 0);
+        fclose(m);
+        golden_compare(scenario, suffix[k], out, len);
+        free(out);
+    }
 }
 
 static void outcome(struct rl_outcome *o, const struct rl_session *s, rl_kindset harness,
@@ -167,6 +196,8 @@ static void race_against_marker(int marked_line, double seconds, int want_pass,
     check_golden(scenario, &s, 0);
     if (scenario_verbose)
         check_golden(scenario_verbose, &s, 1);
+    s.set.source_root = FIXTURE_ROOT;
+    check_golden_ci(scenario, &s);
     free_session(&s);
     rl_case_free(&c);
 }
@@ -196,6 +227,8 @@ static void fail_extra_missing(void **state)
     outcome(&run, &s, 0, 1.5);
     assert_false(run.verdict.pass);
     check_golden("fail-extra-missing", &s, 0);
+    s.set.source_root = FIXTURE_ROOT;
+    check_golden_ci("fail-extra-missing", &s);
     free_session(&s);
 }
 
@@ -226,6 +259,8 @@ static void hang(void **state)
     outcome(&run, &s, RL_KINDSET(RL_KIND_DEADLOCK), 1.9);
     assert_false(run.verdict.pass);
     check_golden("hang", &s, 0);
+    s.set.source_root = FIXTURE_ROOT;
+    check_golden_ci("hang", &s);
     free_session(&s);
 }
 
@@ -384,6 +419,8 @@ static void hostile_bytes(void **state)
     outcome(&run, &s, 0, 1.0);
     assert_false(run.verdict.pass);
     check_golden("hostile", &s, 1);
+    s.set.source_root = FIXTURE_ROOT;
+    check_golden_ci("hostile", &s);
 
     char *text = NULL, *json = NULL;
     size_t text_len = 0, json_len = 0;
@@ -479,6 +516,8 @@ static void own_program_options(void **state)
     outcome(&run, &s, RL_KINDSET(RL_KIND_ASSERTION), 3.5);
     assert_false(run.verdict.pass);
     check_golden("own-program-options", &s, 0);
+    s.set.source_root = "/home/user/project";
+    check_golden_ci("own-program-options", &s);
     free_session(&s);
 }
 
@@ -512,6 +551,55 @@ static void serve_client_failed(void **state)
     free_session(&s);
 }
 
+/* Three runs of a program that races, the race seen in two (--min-pass 2): SARIF gives the
+ * race once, seen in 2 runs; JUnit skips the run the session can afford to lose; no
+ * annotation, since the session passed. The same runs without --min-pass fail. */
+static void runs_min_pass(void **state)
+{
+    (void)state;
+    struct rl_outcome runs[3];
+    memset(runs, 0, sizeof runs);
+    struct rl_session s = {.tool = RL_TOOL_TSAN,
+                           .tool_version = "ThreadSanitizer (gcc 12.2.0)",
+                           .program = bare_program,
+                           .expected = RL_KINDSET(RL_KIND_DATA_RACE),
+                           .set = settings(RL_TOOL_TSAN, bare_settings),
+                           .runs = runs,
+                           .nruns = 3,
+                           .min_pass = 2};
+    s.set.name = "pool_stress";
+    s.set.source_root = FIXTURE_ROOT;
+    for (int i = 0; i < 3; i++) {
+        if (i != 1)
+            tsan_reports("tsan-gcc-race.0.log", NULL, &runs[i].result.reports);
+        outcome(&runs[i], &s, 0, 0.5 + i);
+    }
+    check_golden("runs-min-pass", &s, 0);
+    check_golden_ci("runs-min-pass", &s);
+    s.min_pass = 0;
+    check_golden_ci("runs-failed", &s);
+    free_session(&s);
+}
+
+/* Paths for a reader of the repository: relative inside the root, absolute outside it. */
+static void source_paths(void **state)
+{
+    (void)state;
+    char out[256];
+    assert_int_equal(rl_source_path("/nonexistent/src/./a//b.c", "/nonexistent", out, sizeof out),
+                     1);
+    assert_string_equal(out, "src/a/b.c");
+    assert_int_equal(rl_source_path("/nonexistent/x/../y.c", "/nonexistent/", out, sizeof out), 1);
+    assert_string_equal(out, "y.c");
+    assert_int_equal(rl_source_path("/nonexistentx/y.c", "/nonexistent", out, sizeof out), 0);
+    assert_string_equal(out, "/nonexistentx/y.c");
+    assert_int_equal(rl_source_path("./pool.c", "/nonexistent", out, sizeof out), 1);
+    assert_string_equal(out, "pool.c");
+    assert_int_equal(rl_source_path("/a/b.c", "/", out, sizeof out), 1);
+    assert_string_equal(out, "a/b.c");
+    assert_int_equal(rl_source_path("/nonexistent/long-name.c", "/nonexistent", out, 4), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -526,6 +614,8 @@ int main(void)
         cmocka_unit_test(other_side_drd_segment),
         cmocka_unit_test(other_side_not_recorded),
         cmocka_unit_test(serve_client_failed),
+        cmocka_unit_test(runs_min_pass),
+        cmocka_unit_test(source_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,7 +36,7 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static void start(struct rl_run *r, const char *script, int no_namespace)
+static void start_spawn(struct rl_run *r, const char *script, int no_namespace, int no_aslr)
 {
     char *argv[] = {"sh", "-c", (char *)script, NULL};
     char out[128], err[128], why[256];
@@ -48,9 +48,15 @@ static void start(struct rl_run *r, const char *script, int no_namespace)
                           .out_path = out,
                           .err_path = err,
                           .keep_fd = -1,
-                          .no_namespace = no_namespace};
+                          .no_namespace = no_namespace,
+                          .no_aslr = no_aslr};
     if (rl_run_start(r, &sp, why, sizeof why) != 0)
         fail_msg("start: %s", why);
+}
+
+static void start(struct rl_run *r, const char *script, int no_namespace)
+{
+    start_spawn(r, script, no_namespace, 0);
 }
 
 /* Whether any process on the machine still carries the marker in its command line. */
@@ -100,6 +106,28 @@ static void cannot_exec(void **state)
     struct rl_run r;
     assert_int_equal(rl_run_start(&r, &sp, why, sizeof why), -1);
     assert_non_null(strstr(why, "cannot run /nonexistent/program: No such file or directory"));
+}
+
+/* no_aslr: the program (and what it starts) runs with ADDR_NO_RANDOMIZE, 0x0040000 in its
+ * /proc/self/personality; without it, the personality racelab has. */
+static void no_aslr_personality(void **state)
+{
+    (void)state;
+    for (int no_aslr = 0; no_aslr < 2; no_aslr++) {
+        struct rl_run r;
+        start_spawn(&r, "cat /proc/self/personality", 0, no_aslr);
+        assert_int_equal(rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 10, 0), RL_WAIT_DONE);
+        rl_run_kill(&r);
+        rl_run_free(&r);
+        char path[128];
+        snprintf(path, sizeof path, "%s/out", dir);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        unsigned long persona = 0;
+        assert_int_equal(fscanf(f, "%lx", &persona), 1);
+        fclose(f);
+        assert_int_equal(!!(persona & 0x0040000), no_aslr);
+    }
 }
 
 /* A shell reads what cat writes, and cat reads the same pipe (through /proc/self/fd/1): both
@@ -265,6 +293,7 @@ int main(void)
         cmocka_unit_test(own_process_group_namespace),
         cmocka_unit_test(own_process_group_fallback),
         cmocka_unit_test(reaper_killed_is_lost),
+        cmocka_unit_test(no_aslr_personality),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -39,7 +39,7 @@ run() {
 if [ "$mode" = installed ]; then
   run "$work/install.log" cmake --install "$build" --prefix "$work/prefix"
   run "$work/configure.log" cmake -S "$example" -B "$work/pool" -DCMAKE_C_COMPILER="$cc" \
-    -DCMAKE_PREFIX_PATH="$work/prefix"
+    -DCMAKE_PREFIX_PATH="$work/prefix" -DRACELAB_REPORTS_DIR="$work/reports"
   found=$(sed -n 's/^racelab_DIR:PATH=//p' "$work/pool/CMakeCache.txt")
   [ "$found" = "$work/prefix/lib/cmake/racelab" ] || fail "found racelab in '$found', not the prefix"
 else
@@ -73,6 +73,28 @@ sed -n '/tsan:pool_stress/,/Passed/p' "$work/ctest.log" | grep "at pool.c:$line\
   { cat "$work/ctest.log"; fail "TSan's report is not at pool.c:$line"; }
 
 if [ "$mode" = installed ]; then
+  # What CI systems read (RACELAB_REPORTS_DIR): each test's JUnit parses and passes, each
+  # SARIF file is valid SARIF 2.1.0, and TSan's race is a result at take_id's line, given
+  # relative to the example's source tree.
+  ls "$work/reports"/*.junit.xml "$work/reports"/*.sarif >"$work/reports.list"
+  [ "$(wc -l <"$work/reports.list")" = 18 ] || { cat "$work/reports.list"; fail "not 18 reports"; }
+  "$source/ci/sarif-schema" --cache "$build/sarif-schema" "$work/reports"/*.sarif \
+    >"$work/sarif.log" || { cat "$work/sarif.log"; fail "a SARIF file is not valid"; }
+  python3 - "$work/reports" "$line" <<'PY' || fail "the JUnit or SARIF reports are not as wanted"
+import glob, json, sys
+import xml.etree.ElementTree as ET
+folder, line = sys.argv[1], int(sys.argv[2])
+for path in glob.glob(folder + "/*.junit.xml"):
+    suite = ET.parse(path).getroot().find("testsuite")
+    assert suite.get("tests") == "1" and suite.get("failures") == "0", path
+    assert suite.find("testcase/system-out").text.startswith("PASS "), path
+run = json.load(open(folder + "/tsan_pool_stress.sarif"))["runs"][0]
+where = [r["locations"][0]["physicalLocation"] for r in run["results"] if r["ruleId"] == "data-race"]
+assert where, "no data-race result"
+assert where[0]["artifactLocation"] == {"uri": "pool.c", "uriBaseId": "SRCROOT"}, where
+assert where[0]["region"]["startLine"] == line, where
+PY
+
   # The counter-proof: the test program built with TSan but linked with the plain library.
   "$cc" -fsanitize=thread -g -O1 -I"$example" "$example/pool_stress.c" "$work/pool/libpool.a" \
     -pthread -o "$work/untwinned"
