@@ -20,8 +20,36 @@ static enum rl_placement place(const struct rl_case *c, rl_kindset marked,
     return RL_PLACE_WRONG;
 }
 
+int rl_match_hang_line(const struct rl_case *c, const struct rl_thread_stack *t)
+{
+    int f = c ? rl_stack_user_frame(t, c->path) : -1;
+    return f < 0 ? 0 : t->frames[f].line;
+}
+
+/* The deadlock markers against the stacks (see match.h). */
+static void match_hang(const struct rl_case *c, const struct rl_stacks *st, struct rl_verdict *v)
+{
+    if (!st || !st->source) {
+        v->hang_unchecked = 1;
+        return;
+    }
+    for (size_t i = 0; i < st->n; i++) {
+        int line = rl_match_hang_line(c, &st->v[i]);
+        if (line && !rl_case_line_marked(c, line, RL_KIND_DEADLOCK))
+            v->hang_unmarked++;
+    }
+    for (size_t m = 0; m < c->nmarkers; m++) {
+        if (c->markers[m].kind != RL_KIND_DEADLOCK)
+            continue;
+        int met = 0;
+        for (size_t i = 0; i < st->n && !met; i++)
+            met = rl_match_hang_line(c, &st->v[i]) == c->markers[m].line;
+        v->hang_unmet += !met;
+    }
+}
+
 int rl_match(const struct rl_case *c, rl_kindset expected, const struct rl_reports *reports,
-             rl_kindset observed_extra, struct rl_verdict *v)
+             rl_kindset observed_extra, const struct rl_stacks *stacks, struct rl_verdict *v)
 {
     memset(v, 0, sizeof *v);
     v->expected = expected;
@@ -42,7 +70,10 @@ int rl_match(const struct rl_case *c, rl_kindset expected, const struct rl_repor
     /* Groups past the limit were counted, not kept: their lines cannot be checked. */
     if (reports->dropped && (reports->dropped_kinds & marked))
         v->unchecked = reports->dropped;
-    v->pass = !v->missing && !v->extra && !v->misplaced && !v->unchecked;
+    if ((marked & RL_KINDSET(RL_KIND_DEADLOCK)) && (v->observed & RL_KINDSET(RL_KIND_DEADLOCK)))
+        match_hang(c, stacks, v);
+    v->pass = !v->missing && !v->extra && !v->misplaced && !v->unchecked && !v->hang_unmet &&
+              !v->hang_unmarked && !v->hang_unchecked;
     return 0;
 }
 

@@ -204,6 +204,59 @@ static void print_other(FILE *out, const struct rl_report *r)
     fprintf(out, "  %-14s %s: %s at %s\n", "", what, esc(fn), esc(where));
 }
 
+/* Every thread's stack at a hang, its innermost frame in the case (or the program's own
+ * source) first; then what the deadlock markers say of them. */
+static void print_stacks(FILE *out, const struct rl_session *s, const struct rl_result *res,
+                         const struct rl_verdict *v)
+{
+    const struct rl_stacks *st = &res->stacks;
+    if (st->source) {
+        fprintf(out, "  stacks (%s):%s\n", st->source, st->n ? "" : " none");
+        for (size_t i = 0; i < st->n; i++) {
+            const struct rl_thread_stack *t = &st->v[i];
+            int first = rl_stack_user_frame(t, s->c ? s->c->path : NULL);
+            fprintf(out, "    pid %d thread %d:", t->pid, t->tid);
+            if (first >= 0)
+                fprintf(out, " at %s:%d", esc(rl_frame_base(&t->frames[first])),
+                        t->frames[first].line);
+            int line = rl_match_hang_line(s->c, t);
+            if (line && s->c && rl_case_marked_kinds(s->c) & RL_KINDSET(RL_KIND_DEADLOCK))
+                fputs(rl_case_line_marked(s->c, line, RL_KIND_DEADLOCK)
+                          ? " (marked)"
+                          : " NOT MARKED: a blocked thread sits on an unmarked line",
+                      out);
+            fputc('\n', out);
+            for (int f = first >= 0 ? first : 0; f < t->nframes; f++) {
+                const struct rl_frame *fr = &t->frames[f];
+                fprintf(out, "      %s", fr->function[0] ? esc(fr->function) : "??");
+                if (fr->file[0])
+                    fprintf(out, " (%s:%d)", esc(rl_frame_base(fr)), fr->line);
+                fputs(fr->inlined ? " inlined\n" : "\n", out);
+            }
+            if (t->more_frames)
+                fprintf(out, "      (%u more frames)\n", t->more_frames);
+        }
+        if (st->dropped)
+            fprintf(out, "    (%u more threads)\n", st->dropped);
+        if (st->error[0])
+            fprintf(out, "    (%s)\n", esc(st->error));
+    }
+    if (v->hang_unchecked)
+        fputs("  FAIL: no stacks were taken (--no-backtrace): the deadlock markers could not be "
+              "checked\n",
+              out);
+    for (size_t m = 0; v->hang_unmet && s->c && m < s->c->nmarkers; m++) {
+        int met = 0;
+        for (size_t i = 0; i < st->n && !met; i++)
+            met = rl_match_hang_line(s->c, &st->v[i]) == s->c->markers[m].line;
+        if (s->c->markers[m].kind == RL_KIND_DEADLOCK && !met)
+            fprintf(out,
+                    "  FAIL: line %d of %s is marked deadlock, and no blocked thread sits "
+                    "on it\n",
+                    s->c->markers[m].line, esc(s->c->path));
+    }
+}
+
 void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome *o, int verbose)
 {
     const struct rl_result *res = &o->result;
@@ -281,6 +334,7 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
         fprintf(out, "  where the threads waited:\n");
         indent(out, res->waits, "    ");
     }
+    print_stacks(out, s, res, v);
     if (!verbose && v->pass)
         return;
     if (s->c && !v->pass)
@@ -438,7 +492,57 @@ static void json_other(FILE *out, const struct rl_report *r)
     fputs(stacks ? "]}]}" : "]}", out);
 }
 
-static void json_run(FILE *out, const struct rl_outcome *o)
+/* "stacks": null when none were taken, else where they came from and every thread's frames
+ * innermost first, "first" the index of the innermost frame in the case or the program's own
+ * source (null: none), "case_line" and "marked" what the deadlock markers see. */
+static void json_stacks(FILE *out, const struct rl_session *s, const struct rl_result *res,
+                        const struct rl_verdict *v)
+{
+    const struct rl_stacks *st = &res->stacks;
+    fputs(",\"stacks\":", out);
+    if (!st->source) {
+        fputs("null", out);
+        return;
+    }
+    fputs("{\"source\":", out);
+    json_string(out, st->source);
+    fputs(",\"error\":", out);
+    if (st->error[0])
+        json_string(out, st->error);
+    else
+        fputs("null", out);
+    fprintf(out, ",\"threads_dropped\":%u,\"hang_unmet\":%u,\"hang_unmarked\":%u,\"threads\":[",
+            st->dropped, v->hang_unmet, v->hang_unmarked);
+    for (size_t i = 0; i < st->n; i++) {
+        const struct rl_thread_stack *t = &st->v[i];
+        int first = rl_stack_user_frame(t, s->c ? s->c->path : NULL);
+        int line = rl_match_hang_line(s->c, t);
+        fprintf(out, "%s{\"pid\":%d,\"tid\":%d,\"first\":", i ? "," : "", t->pid, t->tid);
+        if (first >= 0)
+            fprintf(out, "%d", first);
+        else
+            fputs("null", out);
+        fputs(",\"case_line\":", out);
+        if (line)
+            fprintf(out, "%d,\"marked\":%s", line,
+                    rl_case_line_marked(s->c, line, RL_KIND_DEADLOCK) ? "true" : "false");
+        else
+            fputs("null,\"marked\":null", out);
+        fprintf(out, ",\"frames_dropped\":%u,\"frames\":[", t->more_frames);
+        for (int f = 0; f < t->nframes; f++) {
+            const struct rl_frame *fr = &t->frames[f];
+            fputs(f ? ",{\"function\":" : "{\"function\":", out);
+            json_string(out, fr->function);
+            fputs(",\"file\":", out);
+            json_string(out, fr->file);
+            fprintf(out, ",\"line\":%d,\"inlined\":%s}", fr->line, fr->inlined ? "true" : "false");
+        }
+        fputs("]}", out);
+    }
+    fputs("]}", out);
+}
+
+static void json_run(FILE *out, const struct rl_session *s, const struct rl_outcome *o)
 {
     const struct rl_result *res = &o->result;
     const struct rl_verdict *v = &o->verdict;
@@ -459,6 +563,7 @@ static void json_run(FILE *out, const struct rl_outcome *o)
     json_string(out, res->isolation ? res->isolation : "unknown");
     fputs(",\"waits\":", out);
     json_string(out, res->waits);
+    json_stacks(out, s, res, v);
     fprintf(out, ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports\":[", res->reports.total,
             res->reports.dropped);
     for (size_t i = 0; i < res->reports.n; i++) {
@@ -604,7 +709,7 @@ int rl_write_json(FILE *out, const struct rl_session *s)
     for (int i = 0; i < s->nruns; i++) {
         if (i)
             fputc(',', out);
-        json_run(out, &s->runs[i]);
+        json_run(out, s, &s->runs[i]);
     }
     fputs("]}\n", out);
     return ferror(out) ? -1 : 0;

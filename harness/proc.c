@@ -786,6 +786,115 @@ void rl_run_stop(struct rl_run *r, pid_t program_pid)
         kill(pids[i], SIGTERM);
 }
 
+pid_t rl_run_inner_pid(struct rl_run *r, pid_t pid)
+{
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (rl_read_text(path, buf, sizeof buf) < 0)
+        return 0;
+    if (!r->namespaced)
+        return pid;
+    char *ns = strstr(buf, "\nNSpid:");
+    if (!ns)
+        return 0;
+    char *eol = strchr(ns + 1, '\n');
+    if (eol)
+        *eol = '\0';
+    char *last = strrchr(ns, '\t');
+    return last ? (pid_t)atoi(last + 1) : 0;
+}
+
+/* In the child of rl_run_capture_inside: joins the reaper's namespaces (the user namespace
+ * first, which gives the capabilities the others need), then forks, since only a child enters
+ * a PID namespace that setns named. Never returns. */
+static void capture_child(struct rl_run *r, char *const *argv, int out_fd)
+{
+    static const int stop[] = {SIGINT, SIGHUP, SIGQUIT, SIGTERM};
+    for (size_t i = 0; i < sizeof stop / sizeof *stop; i++)
+        signal(stop[i], SIG_DFL);
+    if (r->namespaced) {
+        static const struct {
+            const char *name;
+            int type;
+        } ns[] = {{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS}, {"pid", CLONE_NEWPID}};
+        /* Every one opened first: once in the mount namespace, /proc is the run's, where the
+         * reaper's pid is 1, not r->reaper. */
+        int fds[3];
+        for (size_t i = 0; i < 3; i++) {
+            char path[64];
+            snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)r->reaper, ns[i].name);
+            fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+            if (fds[i] < 0)
+                _exit(126);
+        }
+        for (size_t i = 0; i < 3; i++)
+            if ((ns[i].type != CLONE_NEWUSER || r->isolation == RL_ISOLATION_USER_NAMESPACE) &&
+                setns(fds[i], ns[i].type) < 0)
+                _exit(126);
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(null, 2) < 0)
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(errno == ENOENT ? 127 : 126);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0)
+        _exit(126);
+    _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+int rl_run_capture_inside(struct rl_run *r, char *const *argv, char *out, size_t size,
+                          double timeout)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    pid_t child = fork();
+    if (child < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (child == 0)
+        capture_child(r, argv, fds[1]);
+    close(fds[1]);
+    size_t used = 0;
+    double deadline = rl_now() + timeout;
+    for (;;) {
+        double left = deadline - rl_now();
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        int ready = left > 0 ? poll(&p, 1, (int)(left * 1000) + 1) : 0;
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0) {
+            kill(child, SIGKILL); /* its child dies with it (PR_SET_PDEATHSIG) */
+            break;
+        }
+        char discard[4096];
+        char *to = used + 1 < size ? out + used : discard;
+        size_t room = used + 1 < size ? size - 1 - used : sizeof discard;
+        ssize_t n = read(fds[0], to, room);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (to != discard)
+            used += (size_t)n;
+    }
+    if (size)
+        out[used] = '\0';
+    close(fds[0]);
+    int st;
+    while (waitpid(child, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return st;
+}
+
 void rl_run_kill(struct rl_run *r)
 {
     if (r->reaper > 0) {

@@ -117,6 +117,16 @@ int rl_run_pids(struct rl_run *r, pid_t *out, int max);
 int rl_run_pids_all(struct rl_run *r, pid_t **out);
 /* Maps a pid as the program knows it (inside the namespace) to racelab's view; 0 if none. */
 pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid);
+/* The pid a process of the run (racelab's view) has inside the run's namespace; the same pid
+ * without one; 0 when it is gone. */
+pid_t rl_run_inner_pid(struct rl_run *r, pid_t pid);
+/* Runs argv (argv[0] an absolute path) inside the run's namespaces (user, mount and PID, by
+ * setns in a child of racelab; as it is without them), so that the pids it is given and the
+ * /proc it reads are the program's, and writes its stdout to out (cut at size - 1, NUL
+ * ended). It is killed after timeout seconds. Returns its wait status, or -1 when it could not
+ * be started (with errno). */
+int rl_run_capture_inside(struct rl_run *r, char *const *argv, char *out, size_t size,
+                          double timeout);
 /* Kills every process of the run and reaps them all. Safe to call more than once. */
 void rl_run_kill(struct rl_run *r);
 

@@ -177,82 +177,19 @@ void rl_ready_format(const struct rl_ready *r, char *buf, size_t size)
 
 /* --- Where the threads wait, at a hang -------------------------------------------------- */
 
-/* Appends, for each thread of pid, the program's frames where it waits ("fn (file:line)"),
- * as gdb sees them. gdb runs bounded in time; Valgrind's processes are skipped (gdb would
- * show Valgrind's own frames, not the program's). */
-static void gdb_backtraces(pid_t pid, char *buf, size_t size)
-{
-    char exe[512], gdb[4096];
-    char link[64];
-    rl_fmt(link, sizeof link, "/proc/%d/exe", (int)pid);
-    ssize_t n = readlink(link, exe, sizeof exe - 1);
-    if (n <= 0 || rl_which("gdb", gdb, sizeof gdb) != 0)
-        return;
-    exe[n] = '\0';
-    if (strstr(exe, "valgrind"))
-        return;
-    char cmd[sizeof gdb + 128];
-    if (rl_fmt(cmd, sizeof cmd,
-               "timeout -s KILL 5 %s -p %d -batch -nx -ex 'thread apply all bt 12' 2>/dev/null",
-               gdb, (int)pid) < 0)
-        return;
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return;
-    size_t used = strlen(buf);
-    char line[1024];
-    while (fgets(line, sizeof line, p)) {
-        /* "Thread 2 (Thread 0x7f.. (LWP 123) "x"):" and "#3  0x.. in fn (a=1) at /p/x.c:12" */
-        char *lwp = strstr(line, "(LWP ");
-        char *at = strstr(line, " at ");
-        char *in = strstr(line, " in ");
-        char entry[600] = "";
-        if (strncmp(line, "Thread ", 7) == 0 && lwp)
-            snprintf(entry, sizeof entry, "  thread %d:", atoi(lwp + 5));
-        else if (line[0] == '#' && at) {
-            const char *fn = in ? in + 4 : line + 4;
-            while (*fn == ' ')
-                fn++;
-            at[strcspn(at, "\n")] = '\0';
-            const char *file = strrchr(at + 4, '/') ? strrchr(at + 4, '/') + 1 : at + 4;
-            snprintf(entry, sizeof entry, " %.*s (%s)", (int)strcspn(fn, " ("), fn, file);
-        } else if (line[0] == '\n' && used && buf[used - 1] != '\n')
-            snprintf(entry, sizeof entry, "\n");
-        if (entry[0] && used + strlen(entry) + 2 < size) {
-            memcpy(buf + used, entry, strlen(entry) + 1);
-            used += strlen(entry);
-        }
-    }
-    pclose(p);
-    if (used && buf[used - 1] != '\n' && used + 2 < size) {
-        buf[used++] = '\n';
-        buf[used] = '\0';
-    }
-}
-
 /* At a hang: `deadlock` when every thread is in a wait only the run could end (hang.h), else
  * `timeout`; then where each thread waits and who can end it (with, for a timeout, why it is
- * not a deadlock): the system call from /proc, and the program's frames from gdb where
- * installed. */
-/* Appends where each thread of the run waits, and (with backtraces) gdb's frames. */
+ * not a deadlock): the system call from /proc, and every thread's stack. */
+/* Appends where each thread of the run waits, and (with backtraces) takes every thread's
+ * stack: the tool's, else libdw's (stacks.h). */
 static void describe(struct rl_drive *d)
 {
     pid_t *pids;
     int n = rl_run_pids_all(d->ctx.run, &pids);
     size_t used = strlen(d->waits);
     rl_threads_describe(pids, n, d->waits + used, d->waits_size - used);
-    if (!d->backtraces) {
-        free(pids);
-        return;
-    }
-    for (int i = 0; i < n && i < 8; i++) {
-        used = strlen(d->waits);
-        snprintf(d->waits + used, d->waits_size - used, "gdb, pid %d:\n", (int)pids[i]);
-        size_t before = strlen(d->waits);
-        gdb_backtraces(pids[i], d->waits, d->waits_size);
-        if (strlen(d->waits) == before)
-            d->waits[used] = '\0'; /* nothing to show */
-    }
+    if (d->backtraces && d->stacks && !d->stacks->source)
+        rl_tool_stacks(d->tool, d->logs, d->ctx.run, pids, n, d->stacks);
     free(pids);
 }
 
@@ -263,8 +200,8 @@ static void hang(struct rl_drive *d, enum rl_event ev)
     int blocked = ev == HUNG || rl_threads_all_blocked(pids, n);
     free(pids);
     d->harness |= RL_KINDSET(blocked ? RL_KIND_DEADLOCK : RL_KIND_TIMEOUT);
-    d->hang_seconds = rl_now() - d->ctx.began;
     describe(d);
+    d->hang_seconds = rl_now() - d->ctx.began; /* (the stacks included) */
 }
 
 /* A report the protocol itself makes: who says so is "racelab". */

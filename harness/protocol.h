@@ -58,7 +58,7 @@ struct rl_drive {
     int ready_read;              /* the readiness pipe's read end (fd:N), or -1 */
     double work;                 /* without clients or --for: how long the program works before
                                     it is stopped (a daemon case: a few log intervals) */
-    int backtraces;              /* at a hang, ask gdb where each thread waits */
+    int backtraces;              /* at a hang, take every thread's stack */
     const char *logs;            /* the run's log folder: the clients' output goes there */
     const char *client_dir;      /* the clients' working directory */
     /* What the protocol found: */
@@ -67,6 +67,7 @@ struct rl_drive {
     double hang_seconds; /* time to the deadlock or timeout verdict */
     char *waits;         /* where each thread waited, at a hang (the caller's buffer) */
     size_t waits_size;
+    struct rl_stacks *stacks; /* and every thread's stack then (the caller's) */
 };
 
 void rl_protocol_drive(struct rl_drive *d);

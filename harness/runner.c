@@ -204,6 +204,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         .reports = &res->reports,
         .waits = res->waits,
         .waits_size = sizeof res->waits,
+        .stacks = &res->stacks,
     };
     rl_protocol_drive(&drive);
     if (ready[0] >= 0)
@@ -270,4 +271,5 @@ out:
 void rl_result_free(struct rl_result *res)
 {
     rl_reports_free(&res->reports);
+    rl_stacks_free(&res->stacks);
 }

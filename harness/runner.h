@@ -19,7 +19,7 @@ struct rl_job {
     const char *pidfile; /* a daemon's own pidfile (--pidfile); NULL: a daemon case's, which the
                             runner puts in the run's folder and passes on */
     int keep;                /* keep the temporary directory */
-    int backtraces;          /* at a hang, ask gdb where each thread waits (about a second) */
+    int backtraces;          /* at a hang, take every thread's stack (stacks.h) */
     /* The caller's word (--tool-option and the rest, or the case's keys): */
     char *const *tool_options; /* passed to the tool, each checked by its check_option */
     char *const *suppressions; /* the tool's suppression files, by absolute path */
@@ -33,15 +33,16 @@ struct rl_job {
 
 struct rl_result {
     struct rl_reports reports;
-    rl_kindset harness;     /* deadlock, timeout, crash, assertion */
-    double seconds;         /* wall time of the run */
-    double hang_seconds;    /* time to the deadlock/timeout verdict, when there was one */
-    int exit_code;          /* the program's first process: exit status, or -1 */
-    int term_signal;        /* or the signal that ended it, or 0 */
-    char waits[4096];       /* where each thread waited, at a hang */
-    char dir[4096];         /* the run's temporary directory (gone unless kept) */
-    const char *isolation;  /* how the run was isolated: rl_isolation_name() */
-    char stdout_tail[2048]; /* the last bytes the program wrote to stdout, and to stderr */
+    rl_kindset harness;      /* deadlock, timeout, crash, assertion */
+    double seconds;          /* wall time of the run */
+    double hang_seconds;     /* time to the deadlock/timeout verdict, when there was one */
+    int exit_code;           /* the program's first process: exit status, or -1 */
+    int term_signal;         /* or the signal that ended it, or 0 */
+    char waits[4096];        /* where each thread waited, at a hang */
+    struct rl_stacks stacks; /* and its stack (owned; source NULL when none were taken) */
+    char dir[4096];          /* the run's temporary directory (gone unless kept) */
+    const char *isolation;   /* how the run was isolated: rl_isolation_name() */
+    char stdout_tail[2048];  /* the last bytes the program wrote to stdout, and to stderr */
     char stderr_tail[2048];
 };
 

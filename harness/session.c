@@ -87,8 +87,9 @@ void rl_print_usage(FILE *out)
         "                      with GITHUB_ACTIONS=true a failure is also annotated there\n"
         "  --keep              keep each run's temporary directory (its path is printed)\n"
         "  --verbose           print the report excerpts of passing runs too\n"
-        "  --backtrace         at a hang, show gdb's backtrace of every thread (default: only\n"
-        "                      when the case does not expect the hang); --no-backtrace never\n"
+        "  --backtrace         at a hang, take every thread's stack (the default: libdw, or\n"
+        "                      Valgrind's gdbserver; gdb only where libdw cannot);\n"
+        "                      --no-backtrace never (then deadlock markers cannot be checked)\n"
         "Relative paths are taken from racelab's working directory.\n"
         "exit status: 0 expectation met, 1 not met, 2 usage or bad case file, 77 tool not "
         "installed\n",
@@ -847,8 +848,6 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
 {
     struct rl_session *s = &ss->s;
     const struct rl_settings *set = &s->set;
-    /* gdb costs about a second: by default only where a hang is not expected. */
-    rl_kindset hangs = RL_KINDSET(RL_KIND_DEADLOCK) | RL_KINDSET(RL_KIND_TIMEOUT);
     struct rl_job job = {
         .tool = tool,
         .c = s->c,
@@ -860,7 +859,7 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
         .serve = ss->serving ? &ss->serve : NULL,
         .pidfile = ss->pidfile[0] ? ss->pidfile : NULL,
         .keep = a->keep,
-        .backtraces = a->backtrace < 0 ? !(s->expected & hangs) : a->backtrace,
+        .backtraces = a->backtrace != 0,
         .tool_options = set->tool_options,
         .suppressions = set->suppressions,
         .cwd = set->cwd,
@@ -891,7 +890,8 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
             break;
         }
         s->nruns++;
-        if (rl_match(s->c, s->expected, &o->result.reports, o->result.harness, &o->verdict) < 0) {
+        if (rl_match(s->c, s->expected, &o->result.reports, o->result.harness, &o->result.stacks,
+                     &o->verdict) < 0) {
             fprintf(stderr, "racelab: out of memory\n");
             status = RL_EXIT_USAGE;
             break;

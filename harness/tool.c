@@ -226,3 +226,30 @@ int rl_tool_check_build(char *const *program, int want_tsan, const char *runner,
     }
     return 0;
 }
+
+void rl_tool_stacks(const struct rl_tool *tool, const char *dir, struct rl_run *run,
+                    const pid_t *pids, int n, struct rl_stacks *s)
+{
+    /* A process costs 0.1-0.3 s: a run of hundreds would delay its verdict by minutes. */
+    if (n > RL_STACKS_PROCS) {
+        rl_stacks_error(s, "stacks of the first %d of %d processes only", RL_STACKS_PROCS, n);
+        n = RL_STACKS_PROCS;
+    }
+    if (tool->stacks) {
+        s->source = "vgdb";
+        tool->stacks(dir, run, pids, n, s);
+        return;
+    }
+    s->source = "libdw";
+    char gdb[4096];
+    int have_gdb = rl_which("gdb", gdb, sizeof gdb) == 0;
+    for (int i = 0; i < n; i++) {
+        pid_t inner = rl_run_inner_pid(run, pids[i]);
+        if (inner <= 0)
+            continue; /* gone meanwhile */
+        /* gdb only where libdw gave nothing: it takes 0.4-0.6 s a process, libdw 0.1 s. */
+        if (rl_stacks_libdw(pids[i], (int)inner, s) < 0 && have_gdb &&
+            rl_stacks_gdb(pids[i], (int)inner, s) == 0)
+            s->source = "libdw, gdb";
+    }
+}

@@ -7,6 +7,7 @@
 #include "logwatch.h"
 #include "proc.h"
 #include "report.h"
+#include "stacks.h"
 #include "strv.h"
 
 #include <stddef.h>
@@ -96,7 +97,20 @@ struct rl_tool {
      * instead of the table's, or RL_ACT_TABLE. The daemon checker checks its daemon here. */
     enum rl_action (*at_phase)(const struct rl_phase_ctx *ctx, enum rl_phase phase,
                                enum rl_event event, struct rl_reports *rs);
+    /* At a hang, the stacks of every thread of the run's processes pids[0..n) (racelab's
+     * view), while they are stopped in their waits. NULL: libdw reads each process as it is
+     * (stacks.h); a tool whose processes are not the program's own code (Valgrind runs the
+     * program as its guest) says where the program's threads are. dir is the tool's log
+     * folder (struct rl_tool_run's). Returns 0, or -1 with why in s->error. */
+    int (*stacks)(const char *dir, struct rl_run *run, const pid_t *pids, int n,
+                  struct rl_stacks *s);
 };
+
+/* Every thread's stack at a hang, for the run's processes pids[0..n) (racelab's view): the
+ * tool's hook, else libdw on each process, and gdb for a process libdw could not read (only
+ * where gdb is installed). dir is the tool's log folder (struct rl_tool_run's). */
+void rl_tool_stacks(const struct rl_tool *tool, const char *dir, struct rl_run *run,
+                    const pid_t *pids, int n, struct rl_stacks *s);
 
 /* racelab's exit statuses (CTest: SKIP_RETURN_CODE 77). */
 enum { RL_EXIT_PASS = 0, RL_EXIT_FAIL = 1, RL_EXIT_USAGE = 2, RL_EXIT_SKIP = 77 };

@@ -3,6 +3,7 @@
  * DETECTORS.md), and no
  * --error-exitcode, so the exit status stays the program's. */
 #include "tool.h"
+#include "vgsched.h"
 #include "vgxml.h"
 
 #include <dirent.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int probe(char *const *program, char *version, size_t size, char *why, size_t whysize)
 {
@@ -114,9 +117,12 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, const cha
          * change the exit status, would pass as the program's doing. */
         rl_strv_addf(argv, "--child-silent-after-fork=no") < 0 ||
         rl_strv_addf(argv, "--error-exitcode=0") < 0 ||
-        /* In racelab's PID namespace every run's valgrind is pid 2: its gdbserver FIFOs
-         * (/tmp/vgdb-pipe-...-to-2-...) would collide between parallel runs. */
-        rl_strv_addf(argv, "--vgdb=no") < 0 ||
+        /* The gdbserver gives the guest's stacks at a hang (valgrind_stacks). In racelab's
+         * PID namespace every run's valgrind is pid 2: its FIFOs, named from the prefix and
+         * the pid, go in the run's own folder, so runs never share one and none outlives
+         * the run's folder. It writes nothing to the XML or valgrind.log unless asked. */
+        rl_strv_addf(argv, "--vgdb=yes") < 0 ||
+        rl_strv_addf(argv, "--vgdb-prefix=%s/vgdb", tr->dir) < 0 ||
         /* racelab --gen-suppressions: each error's entry, in the XML (<suppression>). */
         (tr->gen_suppressions && rl_strv_addf(argv, "--gen-suppressions=all") < 0))
         return -1;
@@ -331,12 +337,59 @@ static int drd_collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     return collect(tr, rs, RL_TOOL_DRD);
 }
 
+/* How long one vgdb call may take (it took 0.24-0.33 s here). */
+#define RL_VGDB_TIMEOUT 5.0
+
+/* Guest stacks at a hang, from Valgrind's own gdbserver: `vgdb --pid=P v.info scheduler` for
+ * each valgrind process of the run, run inside the run's namespaces (its pid and the lwps vgdb
+ * ptraces to wake a gdbserver whose threads all sit in system calls are the namespace's). The
+ * reply is kept beside the logs (vgdb.PID.txt) and read by vgsched.c. */
+static int valgrind_stacks(const char *dir, struct rl_run *run, const pid_t *pids, int n,
+                           struct rl_stacks *s)
+{
+    char vgdb[4096];
+    if (rl_which("vgdb", vgdb, sizeof vgdb) != 0) {
+        rl_stacks_error(s, "vgdb is not installed: no guest stacks");
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        pid_t inner = rl_run_inner_pid(run, pids[i]);
+        char exe[4096] = "", link[64];
+        snprintf(link, sizeof link, "/proc/%d/exe", (int)pids[i]);
+        ssize_t len = readlink(link, exe, sizeof exe - 1);
+        exe[len > 0 ? len : 0] = '\0';
+        if (inner <= 0 || !strstr(exe, "valgrind"))
+            continue; /* gone, or not valgrind (a program it does not trace) */
+        char pid_arg[32], prefix[4096 + 16], reply[65536];
+        snprintf(pid_arg, sizeof pid_arg, "--pid=%d", (int)inner);
+        snprintf(prefix, sizeof prefix, "--vgdb-prefix=%s/vgdb", dir);
+        char *argv[] = {vgdb, pid_arg, prefix, "v.info", "scheduler", NULL};
+        int st = rl_run_capture_inside(run, argv, reply, sizeof reply, RL_VGDB_TIMEOUT);
+        char path[4096 + 32];
+        snprintf(path, sizeof path, "%s/vgdb.%d.txt", dir, (int)inner);
+        FILE *f = fopen(path, "we");
+        if (f) {
+            fputs(reply, f);
+            fclose(f);
+        }
+        if (rl_vgsched_parse(reply, strlen(reply), (int)inner, s) == 0) {
+            rl_stacks_error(s, "vgdb gave no stacks of pid %d (%s %d)", (int)inner,
+                            st >= 0 && WIFEXITED(st) ? "exit status" : "wait status",
+                            st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : st);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
 const struct rl_tool rl_tool_helgrind = {
     .id = RL_TOOL_HELGRIND,
     .probe = probe,
     .command = helgrind_command,
     .check_option = check_option,
     .collect = helgrind_collect,
+    .stacks = valgrind_stacks,
 };
 const struct rl_tool rl_tool_drd = {
     .id = RL_TOOL_DRD,
@@ -344,4 +397,5 @@ const struct rl_tool rl_tool_drd = {
     .command = drd_command,
     .check_option = check_option,
     .collect = drd_collect,
+    .stacks = valgrind_stacks,
 };

@@ -8,6 +8,7 @@
 #include "match.h"
 #include "tool.h"
 #include "tsanlog.h"
+#include "vgsched.h"
 #include "vgxml.h"
 
 #include <stdio.h>
@@ -60,29 +61,29 @@ static void exact_sets(void **state)
     struct rl_verdict v;
     const int marked[] = {11, 30};
     add(&rs, RL_KIND_DATA_RACE, 2, marked);
-    assert_int_equal(rl_match(&c, race, &rs, 0, &v), 0);
+    assert_int_equal(rl_match(&c, race, &rs, 0, NULL, &v), 0);
     assert_true(v.pass);
     assert_int_equal(v.placement[0], RL_PLACE_MARKED);
     rl_verdict_free(&v);
 
-    rl_match(&c, race | leak, &rs, 0, &v); /* missing */
+    rl_match(&c, race | leak, &rs, 0, NULL, &v); /* missing */
     assert_false(v.pass);
     assert_int_equal(v.missing, leak);
     assert_int_equal(v.extra, 0);
     rl_verdict_free(&v);
 
-    rl_match(&c, race, &rs, RL_KINDSET(RL_KIND_DEADLOCK), &v); /* extra, from the harness */
+    rl_match(&c, race, &rs, RL_KINDSET(RL_KIND_DEADLOCK), NULL, &v); /* extra, from the harness */
     assert_false(v.pass);
     assert_int_equal(v.extra, RL_KINDSET(RL_KIND_DEADLOCK));
     rl_verdict_free(&v);
 
-    rl_match(&c, 0, &rs, 0, &v); /* expected clean */
+    rl_match(&c, 0, &rs, 0, NULL, &v); /* expected clean */
     assert_false(v.pass);
     assert_int_equal(v.extra, race);
     rl_verdict_free(&v);
     rl_reports_free(&rs);
 
-    rl_match(&c, 0, &rs, 0, &v); /* nothing at all: clean passes */
+    rl_match(&c, 0, &rs, 0, NULL, &v); /* nothing at all: clean passes */
     assert_true(v.pass);
     rl_verdict_free(&v);
 }
@@ -95,7 +96,7 @@ static void marker_rule(void **state)
     struct rl_verdict v;
     const int wrong[] = {12}, none[] = {0};
     add(&rs, RL_KIND_DATA_RACE, 1, wrong);
-    rl_match(&c, race, &rs, 0, &v);
+    rl_match(&c, race, &rs, 0, NULL, &v);
     assert_false(v.pass);
     assert_int_equal(v.misplaced, 1);
     assert_int_equal(v.placement[0], RL_PLACE_WRONG);
@@ -104,7 +105,7 @@ static void marker_rule(void **state)
     rl_reports_free(&rs);
 
     add(&rs, RL_KIND_DATA_RACE, 0, none); /* cites no case line: accepted */
-    rl_match(&c, race, &rs, 0, &v);
+    rl_match(&c, race, &rs, 0, NULL, &v);
     assert_true(v.pass);
     assert_int_equal(v.placement[0], RL_PLACE_UNLOCATED);
     rl_verdict_free(&v);
@@ -112,7 +113,7 @@ static void marker_rule(void **state)
 
     /* thread-leak has no markers: any line will do. */
     add(&rs, RL_KIND_THREAD_LEAK, 1, wrong);
-    rl_match(&c, RL_KINDSET(RL_KIND_THREAD_LEAK), &rs, 0, &v);
+    rl_match(&c, RL_KINDSET(RL_KIND_THREAD_LEAK), &rs, 0, NULL, &v);
     assert_true(v.pass);
     assert_int_equal(v.placement[0], RL_PLACE_FREE);
     rl_verdict_free(&v);
@@ -120,10 +121,87 @@ static void marker_rule(void **state)
 
     /* Without a case (a bare program) there are no markers. */
     add(&rs, RL_KIND_DATA_RACE, 1, wrong);
-    rl_match(NULL, race, &rs, 0, &v);
+    rl_match(NULL, race, &rs, 0, NULL, &v);
     assert_true(v.pass);
     rl_verdict_free(&v);
     rl_reports_free(&rs);
+}
+
+/* The deadlock marker rule, on the stacks Helgrind's gdbserver gave at a real hang of
+ * tests/fixtures/src/abba.c (its blocking lines are 17, 26 and 36). */
+static void hang_case(struct rl_case *hc, const char *marks)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text,
+                     "/"
+                     "* racelab-case\n * concept: deadlock\n * variant: broken\n * title: t\n"
+                     " * lesson: l\n * expect tsan: deadlock\n * expect helgrind: deadlock\n"
+                     " * expect drd: deadlock\n *"
+                     "/\n");
+    for (int line = 10; line <= 40; line++) {
+        char mark[16];
+        snprintf(mark, sizeof mark, ",%d,", line);
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s\n",
+                      strstr(marks, mark) ? "x(); /"
+                                            "* racelab: deadlock *"
+                                            "/"
+                                          : "x();");
+    }
+    char err[1024];
+    assert_int_equal(
+        rl_case_parse("cases/deadlock/abba.c", text, strlen(text), hc, err, sizeof err), 0);
+}
+
+static void hang_markers(void **state)
+{
+    (void)state;
+    FILE *f = fopen(FIXTURES "/helgrind-abba-vgdb.0.txt", "rb");
+    assert_non_null(f);
+    static char reply[1 << 16];
+    size_t len = fread(reply, 1, sizeof reply, f);
+    fclose(f);
+    struct rl_stacks st = {.source = "vgdb"};
+    assert_int_equal(rl_vgsched_parse(reply, len, 2, &st), 3);
+    struct rl_reports rs = {0};
+    const rl_kindset dl = RL_KINDSET(RL_KIND_DEADLOCK);
+    struct {
+        const char *marks;
+        int pass;
+        unsigned unmet, unmarked;
+    } rows[] = {
+        {",17,26,36,", 1, 0, 0},    /* every blocking line marked */
+        {",17,26,", 0, 0, 1},       /* main's join is not marked */
+        {",16,26,36,", 0, 1, 1},    /* a marker moved one line up */
+        {",17,26,36,13,", 0, 1, 0}, /* a marked line nobody sits on */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        struct rl_case hc;
+        hang_case(&hc, rows[i].marks);
+        struct rl_verdict v;
+        assert_int_equal(rl_match(&hc, dl, &rs, dl, &st, &v), 0);
+        assert_int_equal(v.pass, rows[i].pass);
+        assert_int_equal(v.hang_unmet, rows[i].unmet);
+        assert_int_equal(v.hang_unmarked, rows[i].unmarked);
+        rl_verdict_free(&v);
+        /* A timeout is no deadlock: its stacks are not held to the markers. */
+        assert_int_equal(
+            rl_match(&hc, RL_KINDSET(RL_KIND_TIMEOUT), &rs, RL_KINDSET(RL_KIND_TIMEOUT), &st, &v),
+            0);
+        assert_true(v.pass);
+        rl_verdict_free(&v);
+        /* No stacks (--no-backtrace): the markers are unchecked, and that fails. */
+        assert_int_equal(rl_match(&hc, dl, &rs, dl, NULL, &v), 0);
+        assert_false(v.pass);
+        assert_int_equal(v.hang_unchecked, 1);
+        rl_verdict_free(&v);
+        rl_case_free(&hc);
+    }
+    /* A case without deadlock markers is not held to any line. */
+    struct rl_verdict v;
+    rl_match(&c, dl, &rs, dl, &st, &v);
+    assert_int_equal(v.hang_unmet + v.hang_unmarked + (unsigned)v.hang_unchecked, 0);
+    rl_verdict_free(&v);
+    rl_stacks_free(&st);
 }
 
 static void floods_fold_and_stay_checked(void **state)
@@ -146,7 +224,7 @@ static void floods_fold_and_stay_checked(void **state)
     assert_int_equal(rs.n, RL_REPORTS_MAX_GROUPS);
     assert_int_equal(rs.dropped, 10);
     struct rl_verdict v;
-    rl_match(&c, RL_KINDSET(RL_KIND_DATA_RACE), &rs, 0, &v);
+    rl_match(&c, RL_KINDSET(RL_KIND_DATA_RACE), &rs, 0, NULL, &v);
     assert_false(v.pass);
     assert_int_equal(v.unchecked, 10);
     rl_verdict_free(&v);
@@ -214,11 +292,9 @@ static void located_on_either_side(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(exact_sets),
-        cmocka_unit_test(marker_rule),
-        cmocka_unit_test(floods_fold_and_stay_checked),
-        cmocka_unit_test(located_syntax),
-        cmocka_unit_test(located_on_either_side),
+        cmocka_unit_test(exact_sets),     cmocka_unit_test(marker_rule),
+        cmocka_unit_test(hang_markers),   cmocka_unit_test(floods_fold_and_stay_checked),
+        cmocka_unit_test(located_syntax), cmocka_unit_test(located_on_either_side),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

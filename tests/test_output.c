@@ -16,6 +16,7 @@
 #include "sarif.h"
 #include "tool.h"
 #include "tsanlog.h"
+#include "vgsched.h"
 #include "vgxml.h"
 
 #include <errno.h>
@@ -146,8 +147,9 @@ static void outcome(struct rl_outcome *o, const struct rl_session *s, rl_kindset
     o->result.harness |= harness;
     o->result.seconds = seconds;
     o->result.exit_code = harness & RL_KINDSET(RL_KIND_ASSERTION) ? 1 : 0;
-    assert_int_equal(
-        rl_match(s->c, s->expected, &o->result.reports, o->result.harness, &o->verdict), 0);
+    assert_int_equal(rl_match(s->c, s->expected, &o->result.reports, o->result.harness,
+                              &o->result.stacks, &o->verdict),
+                     0);
 }
 
 static void free_session(struct rl_session *s)
@@ -239,7 +241,8 @@ static void wrong_line(void **state)
     race_against_marker(11, 0.4, 0, "wrong-line", NULL);
 }
 
-/* An unexpected deadlock, with where each thread waited. */
+/* An unexpected deadlock, with where each thread waited and its stack (the reply of Helgrind's
+ * gdbserver at a real hang, tests/fixtures/helgrind-abba-vgdb.0.txt). */
 static void hang(void **state)
 {
     (void)state;
@@ -256,6 +259,13 @@ static void hang(void **state)
     snprintf(run.result.waits, sizeof run.result.waits,
              "pid 2 thread 2: state S, in futex (no timeout) [futex_wait_queue]\n"
              "pid 2 thread 3: state S, in futex (no timeout) [futex_wait_queue]\n");
+    FILE *f = fopen(FIXTURES "/helgrind-abba-vgdb.0.txt", "rb");
+    assert_non_null(f);
+    static char reply[1 << 16];
+    size_t len = fread(reply, 1, sizeof reply, f);
+    fclose(f);
+    run.result.stacks.source = "vgdb";
+    assert_int_equal(rl_vgsched_parse(reply, len, 2, &run.result.stacks), 3);
     outcome(&run, &s, RL_KINDSET(RL_KIND_DEADLOCK), 1.9);
     assert_false(run.verdict.pass);
     check_golden("hang", &s, 0);
@@ -265,6 +275,57 @@ static void hang(void **state)
 }
 
 /* Valgrind stopped before it finished its XML: a tool failure, never a clean verdict. */
+/* A deadlock case whose markers are wrong twice: line 13 is marked and nobody sits there, and
+ * the thread on line 26 sits on an unmarked line (the stacks: Helgrind's gdbserver at a real
+ * hang of tests/fixtures/src/abba.c). */
+static void hang_marked(void **state)
+{
+    (void)state;
+    char text[4096];
+    int n = snprintf(text, sizeof text,
+                     "/"
+                     "* racelab-case\n * concept: deadlock\n * variant: broken\n"
+                     " * title: Two threads take two locks in opposite orders\n"
+                     " * lesson: Take the locks in one global order.\n"
+                     " * expect tsan: deadlock\n * expect helgrind: deadlock\n"
+                     " * expect drd: deadlock\n *"
+                     "/\n");
+    for (int line = 10; line <= 40; line++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "%s\n",
+                      line == 13 || line == 17 || line == 36 ? "x(); /"
+                                                               "* racelab: deadlock *"
+                                                               "/"
+                                                             : "x();");
+    struct rl_case c;
+    char err[1024];
+    assert_int_equal(
+        rl_case_parse("cases/deadlock/abba.c", text, strlen(text), &c, err, sizeof err), 0);
+    struct rl_outcome run = {0};
+    struct rl_session s = {.tool = RL_TOOL_HELGRIND,
+                           .tool_version = "valgrind-3.19.0",
+                           .c = &c,
+                           .program = case_program,
+                           .expected = RL_KINDSET(RL_KIND_DEADLOCK),
+                           .set = settings(RL_TOOL_HELGRIND, case_settings),
+                           .runs = &run,
+                           .nruns = 1};
+    run.result.hang_seconds = 0.84;
+    FILE *f = fopen(FIXTURES "/helgrind-abba-vgdb.0.txt", "rb");
+    assert_non_null(f);
+    static char reply[1 << 16];
+    size_t len = fread(reply, 1, sizeof reply, f);
+    fclose(f);
+    run.result.stacks.source = "vgdb";
+    assert_int_equal(rl_vgsched_parse(reply, len, 2, &run.result.stacks), 3);
+    outcome(&run, &s, RL_KINDSET(RL_KIND_DEADLOCK), 1.2);
+    assert_false(run.verdict.pass);
+    assert_int_equal(run.verdict.hang_unmet, 1);
+    assert_int_equal(run.verdict.hang_unmarked, 1);
+    check_golden("hang-marked", &s, 0);
+    free_session(&s);
+    rl_case_free(&c);
+}
+
 static void tool_failure(void **state)
 {
     (void)state;
@@ -607,6 +668,7 @@ int main(void)
         cmocka_unit_test(fail_extra_missing),
         cmocka_unit_test(wrong_line),
         cmocka_unit_test(hang),
+        cmocka_unit_test(hang_marked),
         cmocka_unit_test(tool_failure),
         cmocka_unit_test(daemon_checks),
         cmocka_unit_test(hostile_bytes),

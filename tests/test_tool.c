@@ -84,13 +84,15 @@ static void command_lines(void **state)
     command_line(RL_TOOL_HELGRIND, NULL,
                  "valgrind --tool=helgrind --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.%n.xml "
                  "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
-                 "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
+                 "--child-silent-after-fork=no --error-exitcode=0 --vgdb=yes "
+                 "--vgdb-prefix=/tmp/racelab.RUN/vgdb "
                  "/opt/app/server --port 0",
                  NULL);
     command_line(RL_TOOL_DRD, NULL,
                  "valgrind --tool=drd --xml=yes --xml-file=/tmp/racelab.RUN/vg.%p.%n.xml "
                  "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
-                 "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
+                 "--child-silent-after-fork=no --error-exitcode=0 --vgdb=yes "
+                 "--vgdb-prefix=/tmp/racelab.RUN/vgdb "
                  "/opt/app/server --port 0",
                  NULL);
     command_line(RL_TOOL_DAEMON, NULL, "/opt/app/server --port 0", NULL);
@@ -109,7 +111,8 @@ static void command_lines(void **state)
                       "--suppressions=/src/b.supp --xml=yes "
                       "--xml-file=/tmp/racelab.RUN/vg.%p.%n.xml "
                       "--log-file=/tmp/racelab.RUN/valgrind.log --trace-children=yes "
-                      "--child-silent-after-fork=no --error-exitcode=0 --vgdb=no "
+                      "--child-silent-after-fork=no --error-exitcode=0 --vgdb=yes "
+                      "--vgdb-prefix=/tmp/racelab.RUN/vgdb "
                       "/opt/app/server --port 0",
                       NULL);
 }

@@ -29,7 +29,7 @@ static void *worker(void *arg)
     pthread_mutex_lock(&lock);
     while (!stop) {
         waiting = 1;   /* lets main see that the worker is asleep */
-        pthread_cond_wait(&work_ready, &lock);
+        pthread_cond_wait(&work_ready, &lock); /* racelab: deadlock */
     }
     pthread_mutex_unlock(&lock);
     return NULL;
@@ -52,7 +52,7 @@ int main(void)
         nanosleep(&ms, NULL);
 
     /* shutdown, in the wrong order */
-    pthread_cond_destroy(&work_ready);   /* racelab: cond-misuse -- hangs: has a waiter */
+    pthread_cond_destroy(&work_ready);   /* racelab: cond-misuse -- hangs: has a waiter */ /* racelab: deadlock */
     pthread_mutex_lock(&lock);
     stop = 1;
     pthread_cond_broadcast(&work_ready);

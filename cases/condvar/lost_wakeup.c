@@ -33,7 +33,7 @@ static void *waiter(void *arg)
     pthread_mutex_lock(&lock);
     while (!ready) {                        /* racelab: data-race */
         pause_here();                       /* main sets ready and signals now */
-        pthread_cond_wait(&cond, &lock);    /* too late: sleeps forever */
+        pthread_cond_wait(&cond, &lock);    /* racelab: deadlock -- too late: sleeps forever */
     }
     pthread_mutex_unlock(&lock);
     puts("waiter: ready");
@@ -53,6 +53,6 @@ int main(void)
     if (end_pause() != 0)           /* let the waiter go on */
         return 2;
 
-    pthread_join(t, NULL);          /* never returns */
+    pthread_join(t, NULL);          /* racelab: deadlock -- never returns */
     return 0;
 }

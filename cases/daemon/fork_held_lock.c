@@ -75,7 +75,7 @@ int main(int argc, char **argv)
     pid_t pid = fork();
     if (pid == 0) {
         /* The bug: log_line() takes log_lock, which no thread will release. */
-        log_line("hook: running");   /* racelab: deadlock */
+        log_line("hook: running");   /* blocks: the marker is on the lock inside */
         _exit(0);
     }
     if (write(forked[1], "f", 1) != 1 || pthread_join(t, NULL) != 0)

@@ -27,7 +27,7 @@ static void *a_then_b(void *arg)
     (void)arg;
     pthread_mutex_lock(&lock_a);
     pthread_barrier_wait(&both_hold_first);
-    pthread_mutex_lock(&lock_b); /* blocks forever: thread 2 holds B */
+    pthread_mutex_lock(&lock_b); /* racelab: deadlock -- blocks forever: thread 2 holds B */
     pthread_mutex_unlock(&lock_b);
     pthread_mutex_unlock(&lock_a);
     return NULL;
@@ -38,7 +38,7 @@ static void *b_then_a(void *arg)
     (void)arg;
     pthread_mutex_lock(&lock_b);
     pthread_barrier_wait(&both_hold_first);
-    pthread_mutex_lock(&lock_a); /* blocks forever: thread 1 holds A */
+    pthread_mutex_lock(&lock_a); /* racelab: deadlock -- blocks forever: thread 1 holds A */
     pthread_mutex_unlock(&lock_a);
     pthread_mutex_unlock(&lock_b);
     return NULL;
@@ -51,7 +51,7 @@ int main(void)
     pthread_barrier_init(&both_hold_first, NULL, 2);
     pthread_create(&t1, NULL, a_then_b, NULL);
     pthread_create(&t2, NULL, b_then_a, NULL);
-    pthread_join(t1, NULL);
+    pthread_join(t1, NULL); /* racelab: deadlock */
     pthread_join(t2, NULL);
     pthread_barrier_destroy(&both_hold_first);
     return 0;

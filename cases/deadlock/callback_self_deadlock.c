@@ -38,7 +38,7 @@ static void bus_subscribe(listener_fn fn)
 
 static int bus_listener_count(void)
 {
-    pthread_mutex_lock(&bus_lock); /* racelab: double-lock -- publish() already holds it */
+    pthread_mutex_lock(&bus_lock); /* racelab: double-lock -- publish() already holds it */ /* racelab: deadlock */
     int n = n_listeners;
     pthread_mutex_unlock(&bus_lock);
     return n;
@@ -72,6 +72,6 @@ int main(void)
 
     bus_subscribe(log_event);
     pthread_create(&t, NULL, event_loop, NULL);
-    pthread_join(t, NULL);
+    pthread_join(t, NULL); /* racelab: deadlock */
     return 0;
 }

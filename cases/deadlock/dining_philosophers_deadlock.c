@@ -33,7 +33,7 @@ static void *philosopher(void *arg)
 
     pthread_mutex_lock(&fork_lock[left]);
     pthread_barrier_wait(&all_hold_left);
-    pthread_mutex_lock(&fork_lock[right]); /* blocks forever: the neighbour holds it */
+    pthread_mutex_lock(&fork_lock[right]); /* racelab: deadlock -- blocks forever: the neighbour holds it */
     fork_uses[left]++;
     fork_uses[right]++;
     pthread_mutex_unlock(&fork_lock[right]);
@@ -51,7 +51,7 @@ int main(void)
     for (long i = 0; i < N; i++)
         pthread_create(&t[i], NULL, philosopher, (void *)i);
     for (int i = 0; i < N; i++)
-        pthread_join(t[i], NULL);
+        pthread_join(t[i], NULL); /* racelab: deadlock */
     printf("everybody ate\n");
     return 0;
 }

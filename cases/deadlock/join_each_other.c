@@ -35,7 +35,7 @@ static int item;
 /* A join that fails (EDEADLK, if the C library sees the cycle) ends the program. */
 static void join_or_exit(pthread_t t, const char *who)
 {
-    int err = pthread_join(t, NULL);
+    int err = pthread_join(t, NULL); /* racelab: deadlock */
     if (err != 0) {
         fprintf(stderr, "%s: pthread_join: %s\n", who, strerror(err));
         exit(1);
@@ -70,7 +70,7 @@ int main(void)
     pthread_barrier_wait(&ids_known);
     /* main does not join the producer before it reports: a thread may have
      * only one joiner, and here the consumer already is one. */
-    sem_wait(&producer_done);
+    sem_wait(&producer_done); /* racelab: deadlock */
     join_or_exit(producer, "main");
     printf("item %d\n", item);
     return 0;

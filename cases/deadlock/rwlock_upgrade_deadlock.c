@@ -31,7 +31,7 @@ static void lookup(int key, char *out)
     pthread_rwlock_rdlock(&cache_lock);
     if (cache[key][0] == '\0') {
         /* The bug: asks for the write lock while still holding the read lock. */
-        pthread_rwlock_wrlock(&cache_lock); /* waits for itself, forever */
+        pthread_rwlock_wrlock(&cache_lock); /* racelab: deadlock -- waits for itself, forever */
         snprintf(cache[key], sizeof cache[key], "item-%d", key);
         pthread_rwlock_unlock(&cache_lock);
     }
@@ -53,6 +53,6 @@ int main(void)
     pthread_t t;
 
     pthread_create(&t, NULL, client, (void *)3L);
-    pthread_join(t, NULL);
+    pthread_join(t, NULL); /* racelab: deadlock */
     return 0;
 }

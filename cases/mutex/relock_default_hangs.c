@@ -29,7 +29,7 @@ static int balance;
 
 static void deposit(int amount)
 {
-    pthread_mutex_lock(&account_lock);   /* racelab: double-lock -- 2nd time: hangs */
+    pthread_mutex_lock(&account_lock);   /* racelab: double-lock -- 2nd time: hangs */ /* racelab: deadlock */
     balance += amount;
     pthread_mutex_unlock(&account_lock);
 }
@@ -56,7 +56,7 @@ int main(void)
     pthread_t t;
     pthread_mutex_init(&account_lock, NULL);   /* a default, non-recursive mutex */
     pthread_create(&t, NULL, teller, NULL);
-    pthread_join(t, NULL);
+    pthread_join(t, NULL); /* racelab: deadlock */
     printf("balance %d\n", balance);
     return 0;
 }

@@ -44,7 +44,7 @@ int main(void)
     pthread_join(t, NULL); /* the worker is gone, lock is still held */
     printf("worker cancelled; taking the lock\n");
     fflush(stdout);
-    pthread_mutex_lock(&lock); /* never returns: nobody will unlock */
+    pthread_mutex_lock(&lock); /* racelab: deadlock -- never returns: nobody will unlock */
     pthread_mutex_unlock(&lock);
     return 0;
 }
