@@ -218,6 +218,10 @@ static int read_thread(pid_t pid, const char *tid, struct thread_state *t)
     char *p = strrchr(buf, ')');
     if (!p || sscanf(p + 1, " %c", &t->state) != 1)
         return -1;
+    /* A running thread needs nothing more (classify: RL_END_RUNS, and a sample that meets one
+     * stops there): most samples of a busy run end at this, after one file, not four. */
+    if (t->state == 'R')
+        return 0;
     snprintf(path, sizeof path, "/proc/%d/task/%s/syscall", (int)pid, tid);
     unsigned long sp;
     if (rl_read_text(path, buf, sizeof buf) == 0 && buf[0] >= '0' && buf[0] <= '9')
@@ -804,20 +808,29 @@ static int snap_thread(void *ctx, struct scope *s, pid_t pid, const char *tid,
     return 0;
 }
 
-static int delay_thread(void *ctx, struct scope *s, pid_t pid, const char *tid,
-                        const struct thread_state *t)
-{
-    (void)s, (void)pid, (void)tid;
-    unsigned long long *max = ctx;
-    if (t->run_delay > *max)
-        *max = t->run_delay;
-    return 0;
-}
-
 double rl_hang_run_delay(const pid_t *pids, int n)
 {
+    /* Only schedstat: this runs at every sample of every run, so it reads one file a thread,
+     * not the four a classification needs. */
     unsigned long long max = 0;
-    each_thread(NULL, pids, n, delay_thread, &max);
+    for (int i = 0; i < n; i++) {
+        char path[64], buf[128];
+        snprintf(path, sizeof path, "/proc/%d/task", (int)pids[i]);
+        DIR *d = opendir(path);
+        if (!d)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            unsigned long long ran, delay;
+            if (e->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof path, "/proc/%d/task/%.20s/schedstat", (int)pids[i], e->d_name);
+            if (rl_read_text(path, buf, sizeof buf) == 0 &&
+                sscanf(buf, "%llu %llu", &ran, &delay) == 2 && delay > max)
+                max = delay;
+        }
+        closedir(d);
+    }
     return (double)max / 1e9;
 }
 

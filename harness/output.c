@@ -325,8 +325,11 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
         }
     }
     if (res->reports.dropped)
-        fprintf(out, "  (%lu more reports in groups past the limit of %d)\n", res->reports.dropped,
-                RL_REPORTS_MAX_GROUPS);
+        fprintf(out,
+                "  (%s%lu more distinct reports past the limit of %d groups: %lu reports, counted, "
+                "not kept)\n",
+                res->reports.more_distinct_capped ? "at least " : "", res->reports.more_distinct,
+                RL_REPORTS_MAX_GROUPS, res->reports.dropped);
     if (v->unchecked)
         fprintf(out, "  FAIL: %lu reports of a marked kind could not be checked against markers\n",
                 v->unchecked);
@@ -564,8 +567,10 @@ static void json_run(FILE *out, const struct rl_session *s, const struct rl_outc
     fputs(",\"waits\":", out);
     json_string(out, res->waits);
     json_stacks(out, s, res, v);
-    fprintf(out, ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports\":[", res->reports.total,
-            res->reports.dropped);
+    fprintf(out,
+            ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports_more_distinct\":%lu,"
+            "\"reports\":[",
+            res->reports.total, res->reports.dropped, res->reports.more_distinct);
     for (size_t i = 0; i < res->reports.n; i++) {
         const struct rl_report *r = &res->reports.v[i];
         fputs(i ? ",{\"kind\":" : "{\"kind\":", out);

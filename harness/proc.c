@@ -60,9 +60,30 @@ static pid_t parent_of(pid_t pid)
     return st.state == 'Z' || st.state == 'X' ? -2 : st.ppid;
 }
 
-/* Every live descendant of root, in the /proc that this process sees, however many: an array
- * in *out (owned by the caller; NULL when none). Returns their number. */
-static int descendants_all(pid_t root, pid_t **out)
+/* Appends pid to a growing array; -1 when out of memory. */
+static int push_pid(pid_t **v, size_t *n, size_t *cap, pid_t pid)
+{
+    if (*n == *cap) {
+        size_t grown = *cap ? *cap * 2 : 64;
+        pid_t *p = realloc(*v, grown * sizeof *p);
+        if (!p)
+            return -1;
+        *v = p;
+        *cap = grown;
+    }
+    (*v)[(*n)++] = pid;
+    return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+    pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every live descendant of root by a scan of all of /proc: for a kernel without
+ * CONFIG_PROC_CHILDREN. Its cost grows with every process of the machine, not the run's. */
+static int descendants_scan(pid_t root, pid_t **out)
 {
     pid_t *pids = NULL, *parents = NULL;
     size_t n = 0, cap = 0;
@@ -111,6 +132,104 @@ static int descendants_all(pid_t root, pid_t **out)
     }
     *out = found;
     return nfound;
+}
+
+/* Appends the children of every thread of pid (/proc/PID/task/TID/children: a process's
+ * children are its threads' own). 0, or -1 when pid has no such file (the kernel lacks
+ * CONFIG_PROC_CHILDREN, or pid is gone). */
+static int thread_children(pid_t pid, pid_t **v, size_t *n, size_t *cap)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    int found_file = 0;
+    char small[1024], *buf = small;
+    size_t size = sizeof small;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.20s/children", (int)pid, e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        found_file = 1;
+        /* The whole list, then its numbers: a list longer than the buffer grows it. */
+        size_t used = 0;
+        ssize_t got;
+        while ((got = read(fd, buf + used, size - 1 - used)) > 0) {
+            used += (size_t)got;
+            if (used + 1 < size)
+                continue;
+            char *grown = malloc(size * 2);
+            if (!grown)
+                break;
+            memcpy(grown, buf, used);
+            if (buf != small)
+                free(buf);
+            buf = grown;
+            size *= 2;
+        }
+        close(fd);
+        buf[used] = '\0';
+        for (char *p = buf; *p;) {
+            char *end;
+            long child = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            if (child > 0 && push_pid(v, n, cap, (pid_t)child) < 0)
+                break;
+            p = end;
+        }
+    }
+    closedir(d);
+    if (buf != small)
+        free(buf);
+    return found_file ? 0 : -1;
+}
+
+/* Whether the kernel has /proc/PID/task/TID/children: -1 not known yet, 0, 1. */
+static int have_children_files = -1;
+
+/* Every live descendant of root, in the /proc that this process sees, however many: an array
+ * in *out (owned by the caller; NULL when none). Returns their number. Read from the
+ * children files of root and of each descendant found (the run's own processes only); a
+ * kernel without them, a scan of all of /proc. */
+static int descendants_all(pid_t root, pid_t **out)
+{
+    *out = NULL;
+    if (have_children_files < 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+        have_children_files = access(path, R_OK) == 0;
+    }
+    if (!have_children_files)
+        return descendants_scan(root, out);
+    pid_t *found = NULL;
+    size_t n = 0, cap = 0;
+    thread_children(root, &found, &n, &cap);
+    /* Breadth first: the result doubles as the queue. A process that moves to a new parent
+     * while this runs may be listed twice, or (like a process made meanwhile) missed. */
+    for (size_t head = 0; head < n; head++)
+        thread_children(found[head], &found, &n, &cap);
+    qsort(found, n, sizeof *found, cmp_pid);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kept && found[kept - 1] == found[i])
+            continue;
+        /* A zombie is no live process: it is listed until its parent reaps it. */
+        if (parent_of(found[i]) < 0)
+            continue;
+        found[kept++] = found[i];
+    }
+    if (!kept) {
+        free(found);
+        found = NULL;
+    }
+    *out = found;
+    return (int)kept;
 }
 
 /* The first max of descendants_all(root). */
@@ -669,21 +788,43 @@ static void drain(struct rl_run *r)
     }
 }
 
+/* The run's starvation since a wait began (see rl_run_wait): the growth of its largest
+ * run_delay over *at_start, which the first call sets. Keeps the largest growth seen. */
+static void update_starved(struct rl_run *r, double *at_start, double *starved)
+{
+    pid_t *pids;
+    int n = rl_run_pids_all(r, &pids);
+    double delay = rl_hang_run_delay(pids, n);
+    free(pids);
+    if (*at_start < 0)
+        *at_start = delay;
+    if (delay - *at_start > *starved)
+        *starved = delay - *at_start;
+}
+
 enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, double deadline,
                                 double settle)
 {
-    const double sample = 0.05;
+    /* Sampling costs CPU that the run itself could use (ci/cost measures it): hangs are
+     * sampled every 50 ms, the starvation every 0.5 s and once more before a deadline is
+     * declared, so that the decision is always made on a fresh figure. */
+    const double sample = 0.05, starvation_every = 0.5;
     /* The deadline measures the program, not the machine: it moves by the time the run's
      * threads spent runnable but without a CPU (their largest run_delay, grown since this
      * wait began), up to RL_DEADLINE_STRETCH times the wait's own length. */
     double begun = rl_now();
     double stretch = (RL_DEADLINE_STRETCH - 1) * (deadline > begun ? deadline - begun : 0);
-    double delay_at_start = -1, starved = 0;
+    double delay_at_start = -1, starved = 0, starvation_read = 0;
     for (;;) {
         if (r->all_done || (until == RL_UNTIL_MAIN_EXITS && r->main_done))
             return RL_WAIT_DONE;
         double now = rl_now();
         double end = deadline + (starved < stretch ? starved : stretch);
+        if (now >= end && delay_at_start >= 0 && starvation_read < end) {
+            update_starved(r, &delay_at_start, &starved);
+            starvation_read = now;
+            continue; /* the deadline may have moved */
+        }
         if (now >= end)
             return RL_WAIT_DEADLINE;
         double left = end - now;
@@ -695,14 +836,16 @@ enum rl_wait_result rl_run_wait(struct rl_run *r, enum rl_wait_until until, doub
             drain(r);
             continue;
         }
+        now = rl_now();
+        if (delay_at_start < 0 || now - starvation_read >= starvation_every) {
+            update_starved(r, &delay_at_start, &starved);
+            starvation_read = now;
+        }
+        if (settle <= 0)
+            continue;
         pid_t *pids;
         int n = rl_run_pids_all(r, &pids);
-        double delay = rl_hang_run_delay(pids, n);
-        if (delay_at_start < 0)
-            delay_at_start = delay;
-        if (delay - delay_at_start > starved)
-            starved = delay - delay_at_start;
-        int hung = settle > 0 && rl_hang_sample(&r->watch, pids, n, rl_now(), settle);
+        int hung = rl_hang_sample(&r->watch, pids, n, rl_now(), settle);
         free(pids);
         if (hung)
             return RL_WAIT_HUNG;

@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Both reports are bounded by rl_reports_add: kind and nlines in range, strings ended. */
 static int same_group(const struct rl_report *a, const struct rl_report *b)
 {
     if (a->kind != b->kind || strcmp(a->tool_kind, b->tool_kind) != 0 || a->nlines != b->nlines)
@@ -30,49 +32,168 @@ static int same_group(const struct rl_report *a, const struct rl_report *b)
     return memcmp(a->lines, b->lines, (size_t)a->nlines * sizeof a->lines[0]) == 0;
 }
 
+/* FNV-1a, 64 bits: small, and good enough to spread report keys over a table. */
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    return fnv(h, s, strlen(s) + 1); /* with its end, so "ab"+"c" and "a"+"bc" differ */
+}
+
+/* A hash of exactly what same_group compares: equal groups hash alike. The two sides are
+ * hashed in a fixed order (the smaller first), since they compare equal in either order. */
+static uint64_t group_hash(const struct rl_report *r)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int kind = (int)r->kind;
+    h = fnv(h, &kind, sizeof kind);
+    h = fnv_str(h, r->tool_kind);
+    h = fnv(h, &r->nlines, sizeof r->nlines);
+    h = fnv(h, r->lines, (size_t)r->nlines * sizeof r->lines[0]);
+    if (r->kind == RL_KIND_UNCLASSIFIED)
+        h = fnv_str(h, r->headline);
+    if (r->nlines == 0)
+        h = fnv_str(h, r->location);
+    int swap = strcmp(r->frame[0], r->frame[1]) > 0;
+    h = fnv_str(h, r->frame[swap]);
+    h = fnv_str(h, r->frame[!swap]);
+    /* 0 marks an empty slot of the fingerprint table. */
+    return h ? h : 1;
+}
+
 static int by_value(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
 }
 
-void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
+/* The slot of the group with hash h equal to r, or the empty slot where it would go. */
+static size_t find_slot(const struct rl_reports *rs, uint64_t h, const struct rl_report *r)
 {
-    rs->total++;
-    qsort(r->lines, (size_t)r->nlines, sizeof r->lines[0], by_value);
-    for (size_t i = 0; i < rs->n; i++) {
-        if (same_group(&rs->v[i], r)) {
-            rs->v[i].count += r->count ? r->count : 1;
-            free(r->excerpt);
-            r->excerpt = NULL;
-            free(r->suppression);
-            r->suppression = NULL;
-            return;
-        }
+    size_t mask = rs->nslots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        uint32_t s = rs->slots[i];
+        if (!s || (rs->hashes[s - 1] == h && same_group(&rs->v[s - 1], r)))
+            return i;
     }
-    if (rs->n == RL_REPORTS_MAX_GROUPS) {
-        free(r->suppression);
-        r->suppression = NULL;
-        rs->dropped++;
-        rs->dropped_kinds |= RL_KINDSET(r->kind);
-        free(r->excerpt);
-        r->excerpt = NULL;
-        return;
+}
+
+/* Room for one more group: the index at most half full, v and hashes one longer. */
+static int make_room(struct rl_reports *rs)
+{
+    if (2 * (rs->n + 1) > rs->nslots) {
+        size_t nslots = rs->nslots ? rs->nslots * 2 : 64;
+        uint32_t *slots = calloc(nslots, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t g = 0; g < rs->n; g++) {
+            size_t i = (size_t)rs->hashes[g] & (nslots - 1);
+            while (slots[i])
+                i = (i + 1) & (nslots - 1);
+            slots[i] = (uint32_t)(g + 1);
+        }
+        free(rs->slots);
+        rs->slots = slots;
+        rs->nslots = nslots;
     }
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? rs->cap * 2 : 16;
         struct rl_report *v = realloc(rs->v, cap * sizeof *v);
-        if (!v) {
-            free(r->suppression);
-            r->suppression = NULL;
-            rs->dropped++;
-            rs->dropped_kinds |= RL_KINDSET(r->kind);
-            free(r->excerpt);
-            r->excerpt = NULL;
+        if (v)
+            rs->v = v;
+        uint64_t *hashes = v ? realloc(rs->hashes, cap * sizeof *hashes) : NULL;
+        if (!hashes)
+            return -1;
+        rs->hashes = hashes;
+        rs->cap = cap;
+    }
+    return 0;
+}
+
+/* Counts a group past the limit once, by its fingerprint (an open-addressing set, at most
+ * half full, of at most RL_REPORTS_MAX_UNKEPT fingerprints). */
+static void count_unkept(struct rl_reports *rs, uint64_t h)
+{
+    if (rs->more_distinct_capped)
+        return;
+    if (2 * (rs->more_distinct + 1) > rs->unkept_slots) {
+        size_t nslots = rs->unkept_slots ? rs->unkept_slots * 2 : 1024;
+        uint64_t *set =
+            rs->more_distinct < RL_REPORTS_MAX_UNKEPT ? calloc(nslots, sizeof *set) : NULL;
+        if (!set) {
+            rs->more_distinct_capped = 1; /* from here on, a lower bound */
             return;
         }
-        rs->v = v;
-        rs->cap = cap;
+        for (size_t j = 0; j < rs->unkept_slots; j++) {
+            uint64_t f = rs->unkept[j];
+            if (!f)
+                continue;
+            size_t i = (size_t)f & (nslots - 1);
+            while (set[i])
+                i = (i + 1) & (nslots - 1);
+            set[i] = f;
+        }
+        free(rs->unkept);
+        rs->unkept = set;
+        rs->unkept_slots = nslots;
+    }
+    size_t mask = rs->unkept_slots - 1;
+    size_t i = (size_t)h & mask;
+    while (rs->unkept[i] && rs->unkept[i] != h)
+        i = (i + 1) & mask;
+    if (!rs->unkept[i]) {
+        rs->unkept[i] = h;
+        rs->more_distinct++;
+    }
+}
+
+static void release(struct rl_report *r)
+{
+    free(r->excerpt);
+    r->excerpt = NULL;
+    free(r->suppression);
+    r->suppression = NULL;
+}
+
+void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
+{
+    rs->total++;
+    /* What a parser hands over is bounded here, whatever it holds. */
+    if ((unsigned)r->kind >= RL_KIND_COUNT)
+        r->kind = RL_KIND_UNCLASSIFIED;
+    if (r->nlines < 0)
+        r->nlines = 0;
+    if (r->nlines > RL_REPORT_MAX_LINES)
+        r->nlines = RL_REPORT_MAX_LINES;
+    r->tool_kind[sizeof r->tool_kind - 1] = r->headline[sizeof r->headline - 1] = '\0';
+    r->location[sizeof r->location - 1] = '\0';
+    for (int i = 0; i < RL_REPORT_SIDES; i++)
+        r->frame[i][sizeof r->frame[i] - 1] = '\0';
+    qsort(r->lines, (size_t)r->nlines, sizeof r->lines[0], by_value);
+    uint64_t h = group_hash(r);
+    size_t slot = 0;
+    if (rs->nslots) {
+        slot = find_slot(rs, h, r);
+        if (rs->slots[slot]) {
+            rs->v[rs->slots[slot] - 1].count += r->count ? r->count : 1;
+            release(r);
+            return;
+        }
+    }
+    if (rs->n == RL_REPORTS_MAX_GROUPS || make_room(rs) < 0) {
+        rs->dropped++;
+        rs->dropped_kinds |= RL_KINDSET(r->kind);
+        count_unkept(rs, h);
+        release(r);
+        return;
     }
     if (r->excerpt && rs->excerpts[r->kind] >= RL_REPORTS_EXCERPTS_PER_KIND) {
         free(r->excerpt);
@@ -82,6 +203,10 @@ void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
     }
     if (!r->count)
         r->count = 1;
+    /* make_room may have grown the index: look for the empty slot again. */
+    slot = find_slot(rs, h, r);
+    rs->slots[slot] = (uint32_t)(rs->n + 1);
+    rs->hashes[rs->n] = h;
     rs->v[rs->n++] = *r;
     r->excerpt = NULL;
     r->suppression = NULL;
@@ -94,6 +219,9 @@ void rl_reports_free(struct rl_reports *rs)
         free(rs->v[i].suppression);
     }
     free(rs->v);
+    free(rs->slots);
+    free(rs->hashes);
+    free(rs->unkept);
     memset(rs, 0, sizeof *rs);
 }
 
@@ -196,15 +324,25 @@ void rl_report_other_frame(struct rl_report *r, const char *line)
 
 void rl_excerpt_append(char **excerpt, const char *text)
 {
+    /* Called for every line of every report a flood brings, most of them never kept: no
+     * zeroing of the buffer, and no printf. */
     if (!*excerpt) {
-        *excerpt = calloc(1, RL_REPORT_EXCERPT_MAX);
+        *excerpt = malloc(RL_REPORT_EXCERPT_MAX);
         if (!*excerpt)
             return;
+        **excerpt = '\0';
     }
     size_t used = strlen(*excerpt);
     if (used + 1 >= RL_REPORT_EXCERPT_MAX)
         return;
-    snprintf(*excerpt + used, RL_REPORT_EXCERPT_MAX - used, "%s\n", text);
+    size_t len = strlen(text), room = RL_REPORT_EXCERPT_MAX - 1 - used;
+    if (len > room)
+        len = room;
+    memcpy(*excerpt + used, text, len);
+    used += len;
+    if (used < RL_REPORT_EXCERPT_MAX - 1)
+        (*excerpt)[used++] = '\n';
+    (*excerpt)[used] = '\0';
 }
 
 void rl_reports_vaddf(struct rl_reports *rs, enum rl_kind kind, const char *tool_kind,

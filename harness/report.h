@@ -1,7 +1,10 @@
 /* A report as racelab keeps it: its kind, the tool's own words, the case lines its stacks
  * cite, and how many identical reports were folded into it. A flood of reports (a racy loop
  * under DRD prints one per iteration) stays bounded: reports are grouped by kind, tool kind
- * and cited lines, counted, and only the first few of each kind keep their raw text. */
+ * and cited lines, counted, and only the first few of each kind keep their raw text. A flood
+ * of distinct reports stays bounded too: a hash table finds a report's group in constant
+ * time, at most RL_REPORTS_MAX_GROUPS groups are kept, and the distinct groups past them are
+ * only counted, by a 64-bit fingerprint each. */
 #ifndef RACELAB_REPORT_H
 #define RACELAB_REPORT_H
 
@@ -9,11 +12,15 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
-#define RL_REPORT_MAX_LINES          32
-#define RL_REPORT_EXCERPT_MAX        4096
-#define RL_REPORTS_MAX_GROUPS        4096
+#define RL_REPORT_MAX_LINES   32
+#define RL_REPORT_EXCERPT_MAX 4096
+#define RL_REPORTS_MAX_GROUPS 10000
+/* The most fingerprints of groups past RL_REPORTS_MAX_GROUPS that are told apart (8 bytes
+ * each, in a table at most twice that): beyond them, more_distinct is a lower bound. */
+#define RL_REPORTS_MAX_UNKEPT        (1UL << 20)
 #define RL_REPORTS_EXCERPTS_PER_KIND 3
 #define RL_REPORT_SIDES              2
 #define RL_REPORT_MAX_CITES          16
@@ -68,8 +75,19 @@ struct rl_reports {
     size_t n, cap;
     unsigned long total;   /* every report seen */
     unsigned long dropped; /* reports of groups past RL_REPORTS_MAX_GROUPS: counted only */
+    /* The distinct groups those reports make ("N more distinct reports"); a lower bound once
+     * more than RL_REPORTS_MAX_UNKEPT of them were seen (more_distinct_capped). */
+    unsigned long more_distinct;
+    int more_distinct_capped;
     rl_kindset dropped_kinds;
     unsigned excerpts[RL_KIND_COUNT];
+    /* The hash index over v (owned): slot i holds 1 + the group's index, 0 when empty. */
+    uint32_t *slots;
+    uint64_t *hashes; /* each kept group's hash, parallel to v (owned) */
+    size_t nslots;
+    /* The fingerprints of the groups past the limit (owned; 0 marks an empty slot). */
+    uint64_t *unkept;
+    size_t unkept_slots;
 };
 
 /* Adds r, taking its excerpt; folds it into an equal group when there is one. */

@@ -96,6 +96,68 @@ static const char *const known_elements[] = {
     "trace",
 };
 
+/* The elements the parser acts on, sorted (for bsearch): each start and end tag is looked up
+ * once, not compared with every name in turn. */
+enum element {
+    E_ADDRESS,
+    E_AUXWHAT,
+    E_DIR,
+    E_ERROR,
+    E_FILE,
+    E_FIRST_OBSERVED_AT,
+    E_FN,
+    E_FRAME,
+    E_KIND,
+    E_LINE,
+    E_OTHER_SEGMENT_END,
+    E_OTHER_SEGMENT_START,
+    E_PID,
+    E_RAWTEXT,
+    E_STACK,
+    E_STATE,
+    E_TEXT,
+    E_VALGRINDOUTPUT,
+    E_WHAT,
+    E_XAUXWHAT,
+    E_XWHAT,
+    E_OTHER
+};
+static const char *const element_names[] = {
+    "address",
+    "auxwhat",
+    "dir",
+    "error",
+    "file",
+    "first_observed_at",
+    "fn",
+    "frame",
+    "kind",
+    "line",
+    "other_segment_end",
+    "other_segment_start",
+    "pid",
+    "rawtext",
+    "stack",
+    "state",
+    "text",
+    "valgrindoutput",
+    "what",
+    "xauxwhat",
+    "xwhat",
+};
+_Static_assert(sizeof element_names / sizeof element_names[0] == E_OTHER, "one name per element");
+
+static int by_name(const void *key, const void *entry)
+{
+    return strcmp(key, *(const char *const *)entry);
+}
+
+static enum element element_of(const char *name)
+{
+    const char *const *e = bsearch(name, element_names, E_OTHER, sizeof element_names[0], by_name);
+    return e ? (enum element)(e - element_names) : E_OTHER;
+}
+
 static int known_element(const char *name)
 {
     for (size_t i = 0; i < sizeof known_elements / sizeof known_elements[0]; i++)
@@ -161,6 +223,7 @@ static void start_stack(struct rl_vgxml *x)
 static void on_start(void *data, const XML_Char *name, const XML_Char **attrs)
 {
     struct rl_vgxml *x = data;
+    enum element elem = element_of(name);
     (void)attrs;
     x->depth++;
     x->field = F_NONE;
@@ -168,60 +231,60 @@ static void on_start(void *data, const XML_Char *name, const XML_Char **attrs)
     x->text[0] = '\0';
     if (x->depth == 2 && !known_element(name) && x->res.unknown++ == 0)
         set(x->res.first_unknown, sizeof x->res.first_unknown, name);
-    if (strcmp(name, "error") == 0 && x->depth == 2) {
+    if (elem == E_ERROR && x->depth == 2) {
         x->in_error = 1;
         reset_error(x);
         return;
     }
-    if (x->depth == 2 && strcmp(name, "pid") == 0) {
+    if (x->depth == 2 && elem == E_PID) {
         x->field = F_PID;
         return;
     }
-    if (x->depth == 3 && strcmp(name, "state") == 0) {
+    if (x->depth == 3 && elem == E_STATE) {
         x->field = F_STATE;
         return;
     }
     if (!x->in_error)
         return;
-    if (strcmp(name, "kind") == 0 && x->depth == 3)
+    if (elem == E_KIND && x->depth == 3)
         x->field = F_KIND;
-    else if (strcmp(name, "what") == 0 && x->depth == 3)
+    else if (elem == E_WHAT && x->depth == 3)
         x->field = F_WHAT;
-    else if (strcmp(name, "xwhat") == 0)
+    else if (elem == E_XWHAT)
         x->in_xwhat = 1;
-    else if (strcmp(name, "xauxwhat") == 0)
+    else if (elem == E_XAUXWHAT)
         x->in_xauxwhat = 1;
-    else if (strcmp(name, "text") == 0 && x->in_xwhat)
+    else if (elem == E_TEXT && x->in_xwhat)
         x->field = F_XWHAT_TEXT;
-    else if (strcmp(name, "text") == 0 && x->in_xauxwhat)
+    else if (elem == E_TEXT && x->in_xauxwhat)
         x->field = F_AUXWHAT;
-    else if (strcmp(name, "auxwhat") == 0)
+    else if (elem == E_AUXWHAT)
         x->field = F_AUXWHAT;
-    else if (strcmp(name, "stack") == 0)
+    else if (elem == E_STACK)
         start_stack(x);
-    else if (strcmp(name, "other_segment_start") == 0 || strcmp(name, "other_segment_end") == 0) {
+    else if (elem == E_OTHER_SEGMENT_START || elem == E_OTHER_SEGMENT_END) {
         x->in_segment = name[14] == 's' ? 1 : 2;
         x->segment_seen = 0;
-    } else if (strcmp(name, "first_observed_at") == 0) {
+    } else if (elem == E_FIRST_OBSERVED_AT) {
         x->in_observed = 1;
         x->observed_what[0] = x->address[0] = '\0';
-    } else if (x->in_observed && strcmp(name, "what") == 0)
+    } else if (x->in_observed && elem == E_WHAT)
         x->field = F_OBSERVED_WHAT;
-    else if (x->in_observed && strcmp(name, "address") == 0)
+    else if (x->in_observed && elem == E_ADDRESS)
         x->field = F_ADDRESS;
-    else if (strcmp(name, "frame") == 0) {
+    else if (elem == E_FRAME) {
         x->in_frame = 1;
         x->fn[0] = x->dir[0] = x->file[0] = '\0';
         x->line = 0;
-    } else if (x->in_frame && strcmp(name, "fn") == 0)
+    } else if (x->in_frame && elem == E_FN)
         x->field = F_FN;
-    else if (x->in_frame && strcmp(name, "dir") == 0)
+    else if (x->in_frame && elem == E_DIR)
         x->field = F_DIR;
-    else if (x->in_frame && strcmp(name, "file") == 0)
+    else if (x->in_frame && elem == E_FILE)
         x->field = F_FILE;
-    else if (x->in_frame && strcmp(name, "line") == 0)
+    else if (x->in_frame && elem == E_LINE)
         x->field = F_LINE;
-    else if (strcmp(name, "rawtext") == 0) {
+    else if (elem == E_RAWTEXT) {
         x->field = F_RAWTEXT;
         x->raw_len = 0;
         x->raw[0] = '\0';
@@ -294,6 +357,7 @@ static void end_error(struct rl_vgxml *x)
 static void on_end(void *data, const XML_Char *name)
 {
     struct rl_vgxml *x = data;
+    enum element elem = element_of(name);
     switch (x->field) {
     case F_PID:
         x->res.pid = atoi(x->text);
@@ -363,28 +427,28 @@ static void on_end(void *data, const XML_Char *name)
     }
     x->field = F_NONE;
     if (x->in_error) {
-        if (strcmp(name, "frame") == 0) {
+        if (elem == E_FRAME) {
             end_frame(x);
             x->in_frame = 0;
-        } else if (strcmp(name, "xwhat") == 0) {
+        } else if (elem == E_XWHAT) {
             x->in_xwhat = 0;
-        } else if (strcmp(name, "xauxwhat") == 0) {
+        } else if (elem == E_XAUXWHAT) {
             x->in_xauxwhat = 0;
-        } else if (x->in_segment && (strcmp(name, "other_segment_start") == 0 ||
-                                     strcmp(name, "other_segment_end") == 0)) {
+        } else if (x->in_segment &&
+                   (elem == E_OTHER_SEGMENT_START || elem == E_OTHER_SEGMENT_END)) {
             if (!x->segment_seen)
                 rl_excerpt_append(&x->cur.excerpt, x->in_segment == 1
                                                        ? "Other segment start: not recorded"
                                                        : "Other segment end: not recorded");
             x->in_segment = 0;
-        } else if (strcmp(name, "first_observed_at") == 0) {
+        } else if (elem == E_FIRST_OBSERVED_AT) {
             x->in_observed = 0;
-        } else if (strcmp(name, "error") == 0 && x->depth == 2) {
+        } else if (elem == E_ERROR && x->depth == 2) {
             end_error(x);
             x->in_error = 0;
         }
     }
-    if (x->depth == 1 && strcmp(name, "valgrindoutput") == 0)
+    if (x->depth == 1 && elem == E_VALGRINDOUTPUT)
         x->res.complete = 1;
     x->depth--;
 }

@@ -661,6 +661,45 @@ static void source_paths(void **state)
     assert_int_equal(rl_source_path("/nonexistent/long-name.c", "/nonexistent", out, 4), -1);
 }
 
+/* A flood of distinct reports: two groups kept, the rest counted as "N more distinct
+ * reports" (set by hand: the grouping itself is test_report's); the second run saw more than
+ * the fingerprints can tell apart, so its count is a lower bound. */
+static void distinct_flood(void **state)
+{
+    (void)state;
+    struct rl_outcome runs[2];
+    memset(runs, 0, sizeof runs);
+    struct rl_session s = {.tool = RL_TOOL_DRD,
+                           .tool_version = "valgrind-3.19.0",
+                           .c = NULL,
+                           .program = bare_program,
+                           .expected = RL_KINDSET(RL_KIND_DATA_RACE),
+                           .set = settings(RL_TOOL_DRD, bare_settings),
+                           .runs = runs,
+                           .nruns = 2};
+    for (int i = 0; i < 2; i++) {
+        struct rl_reports *rs = &runs[i].result.reports;
+        for (int line = 10; line <= 11; line++) {
+            struct rl_report r = {.kind = RL_KIND_DATA_RACE, .pid = 2};
+            snprintf(r.tool_kind, sizeof r.tool_kind, "ConflictingAccess");
+            snprintf(r.headline, sizeof r.headline,
+                     "Conflicting store by thread 2 at 0x%08x size 4", line * 4);
+            snprintf(r.location, sizeof r.location, "flood.c:%d", line);
+            snprintf(r.frame[0], sizeof r.frame[0], "flood.c:%d:work", line);
+            rl_reports_add(rs, &r);
+        }
+        rs->total += i ? 2000000 : 999998;
+        rs->dropped = i ? 2000000 : 999998;
+        rs->more_distinct = i ? RL_REPORTS_MAX_UNKEPT : 999998;
+        rs->more_distinct_capped = i;
+        rs->dropped_kinds = RL_KINDSET(RL_KIND_DATA_RACE);
+        outcome(&runs[i], &s, 0, 1.5);
+        assert_true(runs[i].verdict.pass);
+    }
+    check_golden("distinct-flood", &s, 0);
+    free_session(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -678,6 +717,7 @@ int main(void)
         cmocka_unit_test(serve_client_failed),
         cmocka_unit_test(runs_min_pass),
         cmocka_unit_test(source_paths),
+        cmocka_unit_test(distinct_flood),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

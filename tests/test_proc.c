@@ -183,6 +183,56 @@ static void double_fork_leaves_nothing(int no_namespace)
     assert_int_equal(rl_run_pids(&r, pids, 8), 0);
 }
 
+/* Whether one of pids runs "sleep <seconds>". */
+static int has_sleep(const pid_t *pids, int n, const char *seconds)
+{
+    for (int i = 0; i < n; i++) {
+        char path[64], cmd[64] = "";
+        snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pids[i]);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t got = fread(cmd, 1, sizeof cmd - 1, f);
+        fclose(f);
+        if (got > 6 && strcmp(cmd, "sleep") == 0 && strcmp(cmd + 6, seconds) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The run's processes, found from the children of each (a tree three deep), without the
+ * zombie that `sleep 34` will never reap. */
+static void tree_without_zombies(int no_namespace)
+{
+    struct rl_run r;
+    start(&r, "sleep 31 & (sleep 32 & sleep 33 & wait) & sh -c 'sleep 0 & exec sleep 34' & wait",
+          no_namespace);
+    pid_t pids[16];
+    int n = 0, all = 0;
+    for (double end = rl_now() + 10; rl_now() < end && !(all && n == 6);) {
+        rl_run_wait(&r, RL_UNTIL_ALL_EXIT, rl_now() + 0.05, 0);
+        n = rl_run_pids(&r, pids, 16);
+        all = has_sleep(pids, n, "31") && has_sleep(pids, n, "32") && has_sleep(pids, n, "33") &&
+              has_sleep(pids, n, "34");
+    }
+    assert_true(all);
+    assert_int_equal(n, 6); /* sh, sleep 31, the subshell, sleep 32 and 33, sleep 34 */
+    rl_run_kill(&r);
+    rl_run_free(&r);
+}
+
+static void tree_namespace(void **state)
+{
+    (void)state;
+    tree_without_zombies(0);
+}
+
+static void tree_fallback(void **state)
+{
+    (void)state;
+    tree_without_zombies(1);
+}
+
 static void double_fork_namespace(void **state)
 {
     (void)state;
@@ -287,6 +337,8 @@ int main(void)
         cmocka_unit_test(cannot_exec),
         cmocka_unit_test(hang_found_early),
         cmocka_unit_test(sleeper_runs_to_deadline),
+        cmocka_unit_test(tree_namespace),
+        cmocka_unit_test(tree_fallback),
         cmocka_unit_test(double_fork_namespace),
         cmocka_unit_test(double_fork_fallback),
         cmocka_unit_test(signal_by_program_pid),

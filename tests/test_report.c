@@ -1,5 +1,5 @@
-/* report.c on its own: grouping and counting, the group and excerpt limits, and the frame
- * bookkeeping the parsers share. */
+/* report.c on its own: grouping and counting (the hash index, bad input), the group,
+ * fingerprint and excerpt limits, and the frame bookkeeping the parsers share. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,11 +86,117 @@ static void limits(void **state)
     }
     assert_int_equal(rs.n, RL_REPORTS_MAX_GROUPS);
     assert_int_equal(rs.dropped, 10);
+    assert_int_equal(rs.more_distinct, 10);
     assert_true(rl_reports_kinds(&rs) & RL_KINDSET(RL_KIND_LOCK_ORDER));
     int excerpts = 0;
     for (size_t i = 0; i < rs.n; i++)
         excerpts += rs.v[i].excerpt != NULL;
     assert_int_equal(excerpts, RL_REPORTS_EXCERPTS_PER_KIND);
+    rl_reports_free(&rs);
+}
+
+/* The hash index finds each group again among many: every kept group folds its repeats, and
+ * a group past the limit is counted once however often it comes back. */
+static void many_groups_fold(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    const int past = 25;
+    for (int round = 0; round < 3; round++)
+        for (int i = 1; i <= RL_REPORTS_MAX_GROUPS + past; i++) {
+            struct rl_report r = report(RL_KIND_DATA_RACE, "ConflictingAccess", i);
+            snprintf(r.frame[0], sizeof r.frame[0], "flood.c:%d:work", i);
+            rl_reports_add(&rs, &r);
+        }
+    assert_int_equal(rs.n, RL_REPORTS_MAX_GROUPS);
+    assert_int_equal(rs.total, 3 * (RL_REPORTS_MAX_GROUPS + past));
+    assert_int_equal(rs.dropped, 3 * past);
+    assert_int_equal(rs.more_distinct, past);
+    assert_false(rs.more_distinct_capped);
+    for (size_t i = 0; i < rs.n; i++) {
+        assert_int_equal(rs.v[i].count, 3);
+        assert_int_equal(rs.v[i].lines[0], (int)i + 1); /* kept in the order first seen */
+    }
+    rl_reports_free(&rs);
+    assert_null(rs.slots);
+    assert_null(rs.unkept);
+}
+
+/* The two sides fold in either order, and only those: hashing them must not tell the orders
+ * apart, nor mistake a different pair for a swap. */
+static void sides_in_either_order(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    const char *pairs[][2] = {{"a.c:1:f", "a.c:2:g"},
+                              {"a.c:2:g", "a.c:1:f"},
+                              {"a.c:1:f", ""},
+                              {"", "a.c:1:f"},
+                              {"a.c:1:f", "a.c:1:f"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        struct rl_report r = report(RL_KIND_DATA_RACE, "Race", 7);
+        snprintf(r.frame[0], sizeof r.frame[0], "%s", pairs[i][0]);
+        snprintf(r.frame[1], sizeof r.frame[1], "%s", pairs[i][1]);
+        rl_reports_add(&rs, &r);
+    }
+    assert_int_equal(rs.n, 3);
+    assert_int_equal(rs.v[0].count, 2);
+    assert_int_equal(rs.v[1].count, 2);
+    assert_int_equal(rs.v[2].count, 1);
+    rl_reports_free(&rs);
+}
+
+/* A report a parser got wrong is bounded, not trusted: a kind out of range, a line count out
+ * of range either way, and strings that fill their arrays without an end. Equal bad reports
+ * still fold. */
+static void bad_input(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    for (int i = 0; i < 2; i++) {
+        struct rl_report r = report(RL_KIND_DATA_RACE, "Race", 0);
+        r.kind = (enum rl_kind)(RL_KIND_COUNT + 3);
+        r.nlines = RL_REPORT_MAX_LINES + 1000;
+        for (int l = 0; l < RL_REPORT_MAX_LINES; l++)
+            r.lines[l] = RL_REPORT_MAX_LINES - l;
+        memset(r.tool_kind, 'k', sizeof r.tool_kind);
+        memset(r.headline, 'h', sizeof r.headline);
+        memset(r.location, 'l', sizeof r.location);
+        memset(r.frame, 'f', sizeof r.frame);
+        rl_reports_add(&rs, &r);
+    }
+    struct rl_report negative = report(RL_KIND_DATA_RACE, "Race", 0);
+    negative.nlines = -5;
+    rl_reports_add(&rs, &negative);
+    assert_int_equal(rs.n, 2);
+    assert_int_equal(rs.v[0].kind, RL_KIND_UNCLASSIFIED);
+    assert_int_equal(rs.v[0].nlines, RL_REPORT_MAX_LINES);
+    assert_int_equal(rs.v[0].lines[0], 1); /* sorted */
+    assert_int_equal(rs.v[0].count, 2);
+    assert_int_equal(rs.v[1].nlines, 0);
+    rl_reports_free(&rs);
+}
+
+/* Past RL_REPORTS_MAX_UNKEPT distinct groups beyond the limit, the count stops there and
+ * says it is a lower bound; memory stays bounded. */
+static void unkept_cap(void **state)
+{
+    (void)state;
+    struct rl_reports rs = {0};
+    unsigned long n = RL_REPORTS_MAX_GROUPS + RL_REPORTS_MAX_UNKEPT + 100;
+    struct rl_report r = report(RL_KIND_DATA_RACE, "Race", 0);
+    free(r.excerpt);
+    for (unsigned long i = 0; i < n; i++) {
+        r.excerpt = NULL;
+        r.nlines = 1;
+        r.lines[0] = (int)i + 1;
+        rl_reports_add(&rs, &r);
+    }
+    assert_int_equal(rs.n, RL_REPORTS_MAX_GROUPS);
+    assert_int_equal(rs.dropped, n - RL_REPORTS_MAX_GROUPS);
+    assert_int_equal(rs.more_distinct, RL_REPORTS_MAX_UNKEPT);
+    assert_true(rs.more_distinct_capped);
+    assert_true(rs.unkept_slots <= 2 * RL_REPORTS_MAX_UNKEPT);
     rl_reports_free(&rs);
 }
 
@@ -188,6 +294,10 @@ int main(void)
         cmocka_unit_test(folds_equal_reports),
         cmocka_unit_test(unlocated_and_unclassified_stay_apart),
         cmocka_unit_test(limits),
+        cmocka_unit_test(many_groups_fold),
+        cmocka_unit_test(sides_in_either_order),
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(unkept_cap),
         cmocka_unit_test(frames),
         cmocka_unit_test(excerpt_bound),
         cmocka_unit_test(made_here),
