@@ -1,0 +1,40 @@
+/* racelab-case
+ * concept: memory
+ * variant: correct
+ * twin: free_is_write
+ * title: With --free-is-write=yes, the buffer is freed by main after it has joined the last thread that uses it
+ * lesson: The owner of a shared block frees it once every other user is known
+ *   to be done, and pthread_join is that knowledge. With --free-is-write=yes
+ *   Helgrind and DRD check the free as a write, and it is ordered after the
+ *   worker's accesses by the join.
+ * options helgrind: --free-is-write=yes
+ * options drd: --free-is-write=yes
+ * expect tsan: clean
+ * expect helgrind: clean
+ * expect drd: clean
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int *buffer;
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    buffer[0] = 1;
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t t;
+    if ((buffer = calloc(64, sizeof *buffer)) == NULL)
+        return 2;
+    pthread_create(&t, NULL, worker, NULL);
+    pthread_join(t, NULL);
+    int first = buffer[0];
+    free(buffer);
+    printf("first %d\n", first);
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* racelab-case
+ * concept: memory
+ * variant: broken
+ * twin: free_after_join_free_is_write
+ * title: A worker frees a buffer that main has just read, with nothing ordering the two
+ * lesson: main reads the buffer for the last time and the worker, thinking
+ *   main is done, frees it, but nothing orders the read before the free:
+ *   on another run main's read comes after it. With --free-is-write=yes
+ *   Helgrind and DRD count free as a write to the whole block, and report
+ *   the unordered read as a data race (they have no separate word for
+ *   use-after-free), and so does TSan, which always treats free so: it says
+ *   heap-use-after-free only for an access after the free (use_after_free). Helgrind stops tracking a block once it is freed,
+ *   so even with the option it sees only accesses before the free: a read
+ *   after it (use_after_free) goes unseen. The option is off by default
+ *   because allocators that recycle blocks inside one thread then look racy.
+ * options helgrind: --free-is-write=yes
+ * options drd: --free-is-write=yes
+ * expect tsan: data-race
+ * expect helgrind: data-race
+ * expect drd: data-race
+ */
+#include "../scaffold.h" /* pause_here(), wait_until_paused(), end_pause() */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int *buffer;
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    wait_until_paused(); /* main has read the buffer */
+    free(buffer); /* racelab: data-race -- unordered with main's read */
+    end_pause();
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t t;
+    if (pause_init() != 0 || (buffer = calloc(64, sizeof *buffer)) == NULL)
+        return 2;
+    pthread_create(&t, NULL, worker, NULL);
+    int first = buffer[0]; /* racelab: data-race */
+    pause_here();
+    pthread_join(t, NULL);
+    printf("first %d\n", first);
+    return 0;
+}

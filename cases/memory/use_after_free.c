@@ -1,0 +1,44 @@
+/* racelab-case
+ * concept: memory
+ * variant: broken
+ * twin: free_after_join
+ * title: A worker frees a buffer that main reads afterwards, with nothing in between
+ * lesson: The worker is done with the buffer and frees it; main still holds
+ *   the pointer and reads through it. Nothing orders the free before or
+ *   after the read: a use-after-free that depends on the schedule. TSan
+ *   treats free as a write to the whole block and reports the read as a
+ *   heap-use-after-free. Helgrind and DRD treat free as nothing unless
+ *   --free-is-write=yes (free_is_write), so they miss it. Free memory in the
+ *   thread that outlives every user, after a join (free_after_join).
+ * expect tsan: use-after-free
+ * expect helgrind: clean -- Without --free-is-write=yes Helgrind does not count free as an access.
+ * expect drd: clean -- Without --free-is-write=yes DRD does not count free as an access.
+ */
+#include "../scaffold.h" /* pause_here(), wait_until_paused(), end_pause() */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int *buffer;
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    free(buffer); /* racelab: use-after-free -- main still uses it */
+    pause_here();
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t t;
+    if (pause_init() != 0 || (buffer = calloc(64, sizeof *buffer)) == NULL)
+        return 2;
+    pthread_create(&t, NULL, worker, NULL);
+    wait_until_paused(); /* the worker has freed the buffer */
+    int first = buffer[0]; /* racelab: use-after-free */
+    end_pause();
+    pthread_join(t, NULL);
+    printf("first %d\n", first);
+    return 0;
+}
