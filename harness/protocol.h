@@ -53,14 +53,14 @@ struct rl_serve {
 struct rl_drive {
     enum rl_protocol protocol;
     const struct rl_tool *tool;
-    struct rl_phase_ctx ctx;     /* run, pidfile, logfile, canary, ready_name, timeout, ... */
+    struct rl_phase_ctx ctx;      /* run, pidfile, logfile, canary, ready_name, timeout, ... */
     const struct rl_serve *serve; /* readiness and clients (NULL: none) */
-    int ready_read;              /* the readiness pipe's read end (fd:N), or -1 */
-    double work;                 /* without clients or --for: how long the program works before
-                                    it is stopped (a daemon case: a few log intervals) */
-    int backtraces;              /* at a hang, take every thread's stack */
-    const char *logs;            /* the run's log folder: the clients' output goes there */
-    const char *client_dir;      /* the clients' working directory */
+    int ready_read;               /* the readiness pipe's read end (fd:N), or -1 */
+    double work;                  /* without clients or --for: how long the program works before
+                                     it is stopped (a daemon case: a few log intervals) */
+    int backtraces;               /* at a hang, take every thread's stack */
+    const char *logs;             /* the run's log folder: the clients' output goes there */
+    const char *client_dir;       /* the clients' working directory */
     /* What the protocol found: */
     struct rl_reports *reports;
     rl_kindset harness;  /* deadlock, timeout */

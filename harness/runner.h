@@ -11,15 +11,15 @@
 
 struct rl_job {
     const struct rl_tool *tool;
-    const struct rl_case *c; /* NULL for a bare program */
-    char *const *program;    /* the program's argv (daemon cases: just the binary) */
-    double timeout;          /* seconds, already scaled */
+    const struct rl_case *c;      /* NULL for a bare program */
+    char *const *program;         /* the program's argv (daemon cases: just the binary) */
+    double timeout;               /* seconds, already scaled */
     enum rl_protocol protocol;    /* plain, daemon or serve (protocol.h) */
     const struct rl_serve *serve; /* --serve: readiness and clients; NULL without */
     const char *pidfile; /* a daemon's own pidfile (--pidfile); NULL: a daemon case's, which the
                             runner puts in the run's folder and passes on */
-    int keep;                /* keep the temporary directory */
-    int backtraces;          /* at a hang, take every thread's stack (stacks.h) */
+    int keep;            /* keep the temporary directory */
+    int backtraces;      /* at a hang, take every thread's stack (stacks.h) */
     /* The caller's word (--tool-option and the rest, or the case's keys): */
     char *const *tool_options; /* passed to the tool, each checked by its check_option */
     char *const *suppressions; /* the tool's suppression files, by absolute path */

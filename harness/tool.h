@@ -58,11 +58,11 @@ enum rl_event {
 };
 /* What the run does on an event, before it moves to the table's next phase. */
 enum rl_action {
-    RL_ACT_TABLE = -1,   /* (a tool's hook) the table's action */
-    RL_ACT_NONE,         /* nothing */
-    RL_ACT_HANG,         /* deadlock or timeout, and where each thread waits */
+    RL_ACT_TABLE = -1,    /* (a tool's hook) the table's action */
+    RL_ACT_NONE,          /* nothing */
+    RL_ACT_HANG,          /* deadlock or timeout, and where each thread waits */
     RL_ACT_NO_CLEAN_STOP, /* a server still running after SIGTERM: no-clean-stop */
-    RL_ACT_GONE_EARLY,   /* a server gone before racelab asked it to stop: an assertion */
+    RL_ACT_GONE_EARLY,    /* a server gone before racelab asked it to stop: an assertion */
 };
 
 /* What a tool's hook sees of a run between phases. */

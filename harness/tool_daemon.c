@@ -121,8 +121,7 @@ static void check_working(const struct rl_phase_ctx *ctx, struct rl_reports *res
     rl_run_wait(run, RL_UNTIL_ALL_EXIT, rl_now() + 2.5 * ctx->interval, 0);
     long after = rl_file_lines(ctx->logfile);
     if (after <= before || rl_run_outer_pid(run, (pid_t)(pid > 0 ? pid : 0)) == 0)
-        flag(res, RL_KIND_NOT_RUNNING, "the log did not grow (%ld lines, then %ld)", before,
-             after);
+        flag(res, RL_KIND_NOT_RUNNING, "the log did not grow (%ld lines, then %ld)", before, after);
 }
 
 /* The daemon protocol's phases, from the outside: the original process must return (and only
