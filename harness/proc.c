@@ -214,7 +214,8 @@ static int descendants_all(pid_t root, pid_t **out)
      * while this runs may be listed twice, or (like a process made meanwhile) missed. */
     for (size_t head = 0; head < n; head++)
         thread_children(found[head], &found, &n, &cap);
-    qsort(found, n, sizeof *found, cmp_pid);
+    if (n) /* (qsort of no array: undefined) */
+        qsort(found, n, sizeof *found, cmp_pid);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (kept && found[kept - 1] == found[i])

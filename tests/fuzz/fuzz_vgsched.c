@@ -1,7 +1,7 @@
 /* libFuzzer target: the reader of Valgrind's gdbserver reply to `v.info scheduler`
  * (rl_vgsched_parse). Every thread it adds must be within the bounds, every field a
- * terminated string, and the same bytes must give the same stacks; the reply cut at any
- * point gives no more threads than the whole. Seeds: the *-vgdb.*.txt replies of
+ * terminated string, and the same bytes must give the same stacks; the reply cut after
+ * any of its lines gives no more threads than the whole. Seeds: the *-vgdb.*.txt replies of
  * tests/fixtures (every fixture is fed; the others are not replies and give no thread). */
 #include "fuzz.h"
 #include "vgsched.h"
@@ -34,7 +34,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < a.n; i++)
         FUZZ_CHECK(memcmp(&a.v[i], &b.v[i], sizeof a.v[i]) == 0);
     rl_stacks_free(&b);
+    /* A prefix of whole lines: a line cut short may read as another (a cut "(lwpid 5555..."
+     * is a valid thread id where the whole number is not). */
     size_t cut = fuzz_hash(data, size) % (size + 1);
+    while (cut > 0 && text[cut - 1] != '\n')
+        cut--;
     int m = rl_vgsched_parse(text, cut, 2, &b);
     check(&b, m);
     FUZZ_CHECK(m <= n); /* a prefix holds no thread line the whole does not */
