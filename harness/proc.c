@@ -273,6 +273,9 @@ static void on_child(int sig)
     (void)sig; /* only wakes sigsuspend */
 }
 
+/* Kills every live descendant of root, round after round while new ones appear. It reaps
+ * only the processes it killed: a waitpid(-1) here would also take a child of the caller's
+ * that was no descendant, as racelab's dead reaper, whose status says how the run ended. */
 static void kill_descendants(pid_t root)
 {
     pid_t pids[RL_RUN_MAX_PIDS];
@@ -282,8 +285,8 @@ static void kill_descendants(pid_t root)
             return;
         for (int i = 0; i < n; i++)
             kill(pids[i], SIGKILL);
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-            ;
+        for (int i = 0; i < n; i++)
+            (void)waitpid(pids[i], NULL, WNOHANG);
     }
 }
 

@@ -253,7 +253,9 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
             res->term_signal = WTERMSIG(run.main_status);
         }
     }
-    if (run.crashed)
+    /* So does a death by signal: the tool's failure may be what killed it (TSan's runtime
+     * dies of SIGSEGV when it cannot lay out its shadow). */
+    if (run.crashed && !tool_failed)
         res->harness |= RL_KINDSET(RL_KIND_CRASH);
     tail_of(out_path, res->stdout_tail, sizeof res->stdout_tail);
     tail_of(err_path, res->stderr_tail, sizeof res->stderr_tail);

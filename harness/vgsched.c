@@ -41,7 +41,8 @@ static int frame_line(const char *line, unsigned long long *addr, char *fn, size
         for (const char *c = open; c < close; c++)
             if (*c == ':')
                 colon = c;
-        if (colon && colon[1] >= '0' && colon[1] <= '9') {
+        /* "(file.c:12)": a place needs a file's name before its line ("(:5)" has none). */
+        if (colon && colon > open + 1 && colon[1] >= '0' && colon[1] <= '9') {
             size_t flen = (size_t)(colon - open - 1);
             if (flen >= filesize)
                 flen = filesize - 1;

@@ -131,11 +131,13 @@ static void bounded(void **state)
     static const char odd[] = "Thread 1: status = VgTs_WaitSys (lwpid 9)\n"
                               "==2==    at 0x10: \0main (abba.c:36)\n"
                               "==2==    at 0x11: main (abba.c:notanumber)\n"
-                              "==2==    at 0x12: main (in /x)\n";
+                              "==2==    at 0x12: main (in /x)\n"
+                              "==2==    at 0x13: main (:5)\n"; /* a line, no file (ci/fuzz) */
     assert_int_equal(rl_vgsched_parse(odd, sizeof odd - 1, 2, &s), 1);
-    assert_int_equal(s.v[0].nframes, 3);
+    assert_int_equal(s.v[0].nframes, 4);
     assert_int_equal(s.v[0].frames[1].line, 0);
     assert_string_equal(s.v[0].frames[2].file, "");
+    assert_int_equal(s.v[0].frames[3].line, 0);
     rl_stacks_free(&s);
     free(text);
 }
