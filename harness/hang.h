@@ -62,7 +62,8 @@ void rl_hang_watch_free(struct rl_hang_watch *w);
 int rl_threads_all_blocked(const pid_t *pids, int n);
 /* One line per thread of pids: its state, the system call it waits in, its kernel wchan, and
  * who can end the wait; first, when some thread's wait can end from outside, a line
- * "not a deadlock: pid P thread T: <why>". */
+ * "not a deadlock: pid P thread T: <why>". P and T are the ids as the program knows them in
+ * its PID namespace, as the tools' logs and the stacks name them. */
 void rl_threads_describe(const pid_t *pids, int n, char *buf, size_t size);
 /* The name of a system call the table knows, else NULL. */
 const char *rl_syscall_name(long nr);

@@ -88,7 +88,7 @@ static int tool_pid_prefix(const struct rl_tool_run *tr, const char *line)
     return 0;
 }
 
-int rl_tool_check_stderr(const struct rl_tool_run *tr, struct rl_reports *rs)
+int rl_tool_check_stderr(const struct rl_tool_run *tr, struct rl_reports *rs, const char *expected)
 {
     char path[4200], line[1024];
     if (rl_fmt(path, sizeof path, "%s/stderr", tr->dir) < 0)
@@ -100,8 +100,9 @@ int rl_tool_check_stderr(const struct rl_tool_run *tr, struct rl_reports *rs)
     char first[256] = "";
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
-        if (!tool_pid_prefix(tr, line) && !strstr(line, "ThreadSanitizer") &&
-            !strstr(line, "valgrind:"))
+        if ((!tool_pid_prefix(tr, line) && !strstr(line, "ThreadSanitizer") &&
+             !strstr(line, "valgrind:")) ||
+            (expected && strcmp(line, expected) == 0))
             continue;
         if (!n++)
             snprintf(first, sizeof first, "%.200s", line);

@@ -129,8 +129,10 @@ int rl_file_contains_bytes(const char *path, const void *needle, size_t len);
 /* The program's stderr (tr->dir/stderr): of its lines only the tools' are read, those that
  * start "==N==" with N a pid of the run, or contain "ThreadSanitizer" or "valgrind:". With
  * racelab's options every tool writes to its log, so any such line is a tool failure (the
- * tool could not open its log, or refused an option): returns 1 after adding it, else 0. */
-int rl_tool_check_stderr(const struct rl_tool_run *tr, struct rl_reports *rs);
+ * tool could not open its log, or refused an option): returns 1 after adding it, else 0.
+ * A line equal to expected (NULL: none) is one the tool writes on stderr whatever its log,
+ * and is read over. */
+int rl_tool_check_stderr(const struct rl_tool_run *tr, struct rl_reports *rs, const char *expected);
 /* Whether the run's reports hold a failure of the tool itself (rl_tool_failure). */
 int rl_tool_failed(const struct rl_reports *rs);
 /* A per-process log (a file name in tr->dir) must have one writer: a failure when a second

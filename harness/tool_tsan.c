@@ -397,7 +397,7 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
 {
     int pids[1024];
     int n = rl_tool_logs(tr->dir, "tsan.", "", pids, 1024);
-    int main_logged = 0, watched = 0;
+    int main_logged = 0, watched = 0, fatal = 0;
     for (int i = 0; i < n; i++) {
         char path[4200];
         struct rl_tsan_accounts acc;
@@ -409,6 +409,7 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
         }
         check_log(tr, pids[i], path, &acc, rs);
         watched += acc.map_end || acc.fatal;
+        fatal |= acc.fatal;
         rl_tool_check_writers(tr, strrchr(path, '/') + 1, pids[i], rs);
         main_logged |= pids[i] == tr->main_pid;
     }
@@ -446,9 +447,11 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs)
     if ((said |= rl_file_contains(err, "ReportFile::Write() can't output")))
         rl_tool_failure(rs, "ThreadSanitizer could not write its log (a full disk?): reports "
                             "were lost");
-    /* Any other line of TSan's there: the causes above are named, the rest is quoted. */
+    /* Any other line of TSan's there: the causes above are named, the rest is quoted. A
+     * deadly signal's handler writes "ThreadSanitizer:DEADLYSIGNAL" on stderr whatever
+     * log_path says, once per thread it stops; its report is in the log. */
     if (!said)
-        rl_tool_check_stderr(tr, rs);
+        rl_tool_check_stderr(tr, rs, fatal ? "ThreadSanitizer:DEADLYSIGNAL" : NULL);
     return 0;
 }
 

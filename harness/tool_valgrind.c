@@ -323,7 +323,7 @@ static int collect(const struct rl_tool_run *tr, struct rl_reports *rs, enum rl_
         rl_tool_failure(rs, "valgrind.log: %s", trouble);
     /* Any other line of Valgrind's on the program's stderr (the one above is named already). */
     if (!stderr_said)
-        rl_tool_check_stderr(tr, rs);
+        rl_tool_check_stderr(tr, rs, NULL);
     return 0;
 }
 

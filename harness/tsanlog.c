@@ -166,6 +166,13 @@ static void frame(struct rl_tsan_parser *p, const char *s)
     free(buf);
 }
 
+/* "==123==ABORTING", exactly. */
+static int aborting(const char *line)
+{
+    int pid, end = 0;
+    return sscanf(line, "==%d==ABORTING%n", &pid, &end) == 1 && end && !line[end];
+}
+
 /* The harmless list: what a log holds outside its reports when all went well. Each entry
  * has a test (tests/test_tsanlog.c, harmless_lines):
  *   - an empty line, and the rule of '=' TSan draws around each report;
@@ -175,7 +182,9 @@ static void frame(struct rl_tsan_parser *p, const char *s)
  *   - the suppressions that matched, "ThreadSanitizer: Matched N suppressions (pid=N):" and
  *     one "COUNT TYPE:PATTERN" line each, to an empty line (print_suppressions, on by
  *     default, when a suppressions file hid a report);
- *   - die_after_fork=0's "Continuing because of die_after_fork=0" (rl_tsan_line).
+ *   - die_after_fork=0's "Continuing because of die_after_fork=0" (rl_tsan_line);
+ *   - "==PID==ABORTING", the last line of a fatal report's process (a deadly signal: TSan
+ *     ends the process itself).
  * Anything else is kept as the first unaccounted line: the run fails with it as the cause
  * (tool_tsan.c), so no line TSan writes is ever dropped unread. */
 static void account(struct rl_tsan_parser *p, const char *line)
@@ -197,6 +206,8 @@ static void account(struct rl_tsan_parser *p, const char *line)
     } else if (strstr(line, "ThreadSanitizer: Matched ") == line &&
                strstr(line, " suppressions (pid=")) {
         p->in_suppressions = 1;
+    } else if (p->acc.fatal && aborting(line)) {
+        /* (the fatal report said it all) */
     } else if (strspn(line, "=") != strlen(line)) {
         unaccounted(p, line);
     }

@@ -315,11 +315,13 @@ static void stderr_tool_lines(void **state)
         {"==12==WARNING: Can't open file, falling back to stderr: /no/dir\n", 1},
         {"valgrind: Unknown option: --bogus\n", 1},
         {"a line that names ThreadSanitizer\n", 1},
+        {"ThreadSanitizer:DEADLYSIGNAL\n", 0}, /* the expected line (below) */
+        {"ThreadSanitizer:DEADLYSIGNAL and more\n", 1},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         write_file(dir, "stderr", rows[i].text);
         struct rl_reports rs = {0};
-        int got = rl_tool_check_stderr(&tr, &rs);
+        int got = rl_tool_check_stderr(&tr, &rs, "ThreadSanitizer:DEADLYSIGNAL");
         if (got != rows[i].tool)
             fail_msg("stderr \"%s\": %s", rows[i].text, got ? "failed" : "passed");
         assert_int_equal(rl_tool_failed(&rs), got);

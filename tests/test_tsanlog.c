@@ -358,6 +358,40 @@ static void deadly_signals(void **state)
     }
 }
 
+/* A deadly signal, from real runs (segv.c): the SEGV report is a crash at the line of the
+ * null read, and the process's last line, "==3==ABORTING", is TSan's own (it once left the
+ * run unclassified). clang 22's report holds the registers too. */
+static void deadly_signal_logs(void **state)
+{
+    (void)state;
+    const char *logs[] = {"tsan-gcc-segv.0.log", "tsan-clang-segv.0.log",
+                          "tsan-clang-22-segv.0.log"};
+    for (int i = 0; i < 3; i++) {
+        struct rl_tsan_accounts acc;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", FIXTURES, logs[i]);
+        struct rl_reports r = {0};
+        assert_int_equal(rl_tsan_parse_file(path, SRC "segv.c", 3, rl_tool_sink, &r, &acc), 0);
+        assert_int_equal(r.n, 1);
+        assert_int_equal(r.v[0].kind, RL_KIND_CRASH);
+        assert_string_equal(r.v[0].headline, "SEGV on unknown address");
+        assert_true(has_line(&r.v[0], 20));
+        assert_true(acc.fatal);
+        assert_int_equal(acc.unaccounted, 0);
+        assert_string_equal(acc.other, "");
+        rl_reports_free(&r);
+    }
+    /* Only after a fatal report, and only the exact line. */
+    struct rl_reports rs = {0};
+    const char *alone[] = {"==3==ABORTING", NULL};
+    assert_int_equal(accounts(alone, &rs).unaccounted, 1);
+    const char *longer[] = {"==3==ERROR: ThreadSanitizer: SEGV on unknown address 0x0 (pc 0x1)",
+                            "SUMMARY: ThreadSanitizer: SEGV x.c:1 in main", "==3==ABORTING now",
+                            NULL};
+    assert_int_equal(accounts(longer, &rs).unaccounted, 1);
+    rl_reports_free(&rs);
+}
+
 static void missing_file(void **state)
 {
     (void)state;
@@ -378,6 +412,7 @@ int main(void)
         cmocka_unit_test(harmless_lines),
         cmocka_unit_test(other_side_of_a_race),
         cmocka_unit_test(deadly_signals),
+        cmocka_unit_test(deadly_signal_logs),
         cmocka_unit_test(missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,23 @@ accept_server)
         [ $tool = tsan ] && bin=$tsan
         check $tool timeout "accept on a listening socket: waiting for a client" "$bin"
     done
+    # Where each thread waits and its stack name a thread alike: the ids the program knows
+    # in its PID namespace (the tools' logs' ids), not racelab's view of them.
+    if "$racelab" run --tool tsan --timeout 2 --expect timeout -- "$tsan" >"$out" 2>&1; then
+        waits=$(sed -n 's/^    \(pid [0-9]* thread [0-9]*\): state .*/\1/p' "$out" | sort)
+        stacks=$(sed -n '/^  stacks /,$ s/^    \(pid [0-9]* thread [0-9]*\):.*/\1/p' "$out" | sort)
+        if [ -z "$waits" ] || [ "$waits" != "$stacks" ]; then
+            echo "FAIL: $name: the waits name other threads than the stacks" >&2
+            cat "$out" >&2
+            fails=$((fails + 1))
+        else
+            echo "waits and stacks name the same threads: $(echo "$waits" | tr '\n' ';')"
+        fi
+    else
+        echo "FAIL: $name under tsan with stacks: expected timeout" >&2
+        cat "$out" >&2
+        fails=$((fails + 1))
+    fi
     ;;
 fifo_cat)
     # cat FIFO waits in open for a writer: only the outside world could bring one.

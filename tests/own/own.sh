@@ -235,5 +235,12 @@ sed -i 's/^ \* options tsan: .*/ * options tsan: log_path=x/' "$work/cases/threa
 check case-owned-option 2 "own_keys.c:9: options tsan: --tool-option 'log_path=x': racelab owns" \
   -- --tool tsan --case "$work/cases/thread/own_keys.c" --bin "$tsan/reads_file"
 
+# 10. A crash is a crash under every tool: TSan's SEGV report, its "==PID==ABORTING" in the
+# log and "ThreadSanitizer:DEADLYSIGNAL" on stderr are TSan's own, no tool failure.
+check crash-tsan 0 "observed: crash" -- --tool tsan --expect crash -- "$tsan/segv"
+for tool in helgrind drd; do
+  check "crash-$tool" 0 "observed: crash" -- --tool "$tool" --expect crash -- "$plain/segv"
+done
+
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
 echo "all checks passed"
