@@ -114,7 +114,9 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
                              .tool_options = job->tool_options,
                              .suppressions = job->suppressions,
                              .wrapped = job->wrapped,
-                             .gen_suppressions = job->gen_suppressions};
+                             .gen_suppressions = job->gen_suppressions,
+                             .version = res->tool_version,
+                             .version_size = sizeof res->tool_version};
     if (mkdir(logs, 0700) < 0 || rl_logwatch_start(&watch, logs) < 0) {
         snprintf(err, errsize, "cannot make and watch %s: %s", logs, strerror(errno));
         goto out;

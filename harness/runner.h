@@ -44,6 +44,7 @@ struct rl_result {
     const char *isolation;   /* how the run was isolated: rl_isolation_name() */
     char stdout_tail[2048];  /* the last bytes the program wrote to stdout, and to stderr */
     char stderr_tail[2048];
+    char tool_version[128]; /* the version the tool named in its output ("" if none) */
 };
 
 /* Returns 0, or -1 with a one-line reason in err when no verdict is possible. */

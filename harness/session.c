@@ -804,6 +804,17 @@ oom:
     return RL_EXIT_USAGE;
 }
 
+/* A version-qualified expectation may apply to this tool's version: picked when the probe
+ * knows it (TSan's, from the binary), and again when a run names it (Valgrind's XML). */
+static void pick_expectation(struct rl_session *s)
+{
+    if (!s->c)
+        return;
+    const struct rl_expect *e = rl_case_expect_for(s->c, s->tool, s->tool_version);
+    s->expected = e->kinds;
+    s->expect_note = e->note;
+}
+
 /* The tool is there and takes the program and every option. Returns 0 or an exit status. */
 static int probe(struct session *ss, const struct rl_tool *tool)
 {
@@ -834,12 +845,7 @@ static int probe(struct session *ss, const struct rl_tool *tool)
             fprintf(stderr, "racelab: %s\n", err);
         return RL_EXIT_USAGE;
     }
-    if (s->c) {
-        /* A version-qualified expectation may apply to this tool's version. */
-        const struct rl_expect *e = rl_case_expect_for(s->c, s->tool, s->tool_version);
-        s->expected = e->kinds;
-        s->expect_note = e->note;
-    }
+    pick_expectation(s);
     return 0;
 }
 
@@ -890,6 +896,10 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
             break;
         }
         s->nruns++;
+        if (o->result.tool_version[0] && strcmp(o->result.tool_version, s->tool_version) != 0) {
+            snprintf(s->tool_version, sizeof s->tool_version, "%s", o->result.tool_version);
+            pick_expectation(s);
+        }
         if (rl_match(s->c, s->expected, &o->result.reports, o->result.harness, &o->result.stacks,
                      &o->verdict) < 0) {
             fprintf(stderr, "racelab: out of memory\n");

@@ -30,6 +30,10 @@ struct rl_tool_run {
     const struct rl_logwatch *watch; /* how often each log was opened */
     int gen_suppressions; /* racelab --gen-suppressions: --gen-suppressions=all, each error's own
                              entry */
+    /* Filled in by collect, when the tool names its version in its own output (Valgrind's
+     * XML preamble): the version that watched the run. NULL: not wanted. */
+    char *version;
+    size_t version_size;
 };
 
 /* What a tool needs of the spawn (struct rl_tool's needs). */

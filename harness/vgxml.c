@@ -35,7 +35,8 @@ enum field {
     F_DIR,
     F_FILE,
     F_LINE,
-    F_RAWTEXT
+    F_RAWTEXT,
+    F_PREAMBLE_LINE
 };
 
 struct rl_vgxml {
@@ -49,6 +50,7 @@ struct rl_vgxml {
 
     int depth;
     int in_error, in_xwhat, in_xauxwhat, in_frame;
+    int in_preamble;  /* inside <preamble>, whose <line>s name the version */
     int stacks;       /* <stack>s of this error so far */
     int labelled;     /* an aux text was written since the last stack: the next needs no label */
     int other_side;   /* a stack of the other access was seen (Helgrind's second, DRD's segment) */
@@ -112,6 +114,7 @@ enum element {
     E_OTHER_SEGMENT_END,
     E_OTHER_SEGMENT_START,
     E_PID,
+    E_PREAMBLE,
     E_RAWTEXT,
     E_STACK,
     E_STATE,
@@ -136,6 +139,7 @@ static const char *const element_names[] = {
     "other_segment_end",
     "other_segment_start",
     "pid",
+    "preamble",
     "rawtext",
     "stack",
     "state",
@@ -242,6 +246,12 @@ static void on_start(void *data, const XML_Char *name, const XML_Char **attrs)
     }
     if (x->depth == 3 && elem == E_STATE) {
         x->field = F_STATE;
+        return;
+    }
+    if (x->depth == 2 && elem == E_PREAMBLE)
+        x->in_preamble = 1;
+    if (x->depth == 3 && x->in_preamble && elem == E_LINE) {
+        x->field = F_PREAMBLE_LINE;
         return;
     }
     if (!x->in_error)
@@ -366,6 +376,16 @@ static void on_end(void *data, const XML_Char *name)
         if (strcmp(x->text, "FINISHED") == 0)
             x->res.finished = 1;
         break;
+    case F_PREAMBLE_LINE: {
+        /* The version that watched this process: it picks a case's version-qualified
+         * expectation (so racelab never runs `valgrind --version` to learn it). */
+        const char *v = strstr(x->text, "Using Valgrind-");
+        size_t n = v ? strspn(v + 15, "0123456789.") : 0;
+        if (n && !x->res.version[0])
+            snprintf(x->res.version, sizeof x->res.version, "valgrind-%.*s", (int)(n < 20 ? n : 20),
+                     v + 15);
+        break;
+    }
     case F_KIND:
         set(x->kind, sizeof x->kind, x->text);
         break;
@@ -450,6 +470,8 @@ static void on_end(void *data, const XML_Char *name)
     }
     if (x->depth == 1 && elem == E_VALGRINDOUTPUT)
         x->res.complete = 1;
+    if (x->depth == 2 && elem == E_PREAMBLE)
+        x->in_preamble = 0;
     x->depth--;
 }
 

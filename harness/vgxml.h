@@ -17,6 +17,8 @@ struct rl_vgxml_result {
     unsigned long errors;   /* <error> elements sent */
     unsigned long unknown;  /* elements under <valgrindoutput> racelab does not know */
     char first_unknown[64]; /* the first one's name */
+    char version[32];       /* "valgrind-3.19.0", from the preamble's "Using Valgrind-3.19.0
+                               and LibVEX" line; "" when it has none */
 };
 
 struct rl_vgxml;

@@ -42,6 +42,8 @@ static void helgrind_and_drd_race(void **state)
     assert_true(res.finished);
     assert_false(res.malformed);
     assert_true(res.pid > 0);
+    /* The version that ran, from the preamble: it picks version-qualified expectations. */
+    assert_string_equal(res.version, "valgrind-3.19.0");
     assert_true(rs.n >= 1);
     for (size_t i = 0; i < rs.n; i++) {
         assert_int_equal(rs.v[i].kind, RL_KIND_DATA_RACE);

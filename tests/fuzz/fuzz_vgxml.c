@@ -32,7 +32,8 @@ static void feed(const uint8_t *data, size_t size, size_t chunk, enum rl_tool_id
     rl_vgxml_end(x, res);
     rl_vgxml_free(x);
     FUZZ_CHECK(res->malformed == malformed);
-    FUZZ_CHECK(FUZZ_TERMINATED(res->error));
+    FUZZ_CHECK(FUZZ_TERMINATED(res->error) && FUZZ_TERMINATED(res->version));
+    FUZZ_CHECK(!res->version[0] || strncmp(res->version, "valgrind-", 9) == 0);
     FUZZ_CHECK(!res->malformed || res->error[0]);
     FUZZ_CHECK(res->errors == t->rs.total);
 }

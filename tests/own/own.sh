@@ -235,6 +235,30 @@ sed -i 's/^ \* options tsan: .*/ * options tsan: log_path=x/' "$work/cases/threa
 check case-owned-option 2 "own_keys.c:9: options tsan: --tool-option 'log_path=x': racelab owns" \
   -- --tool tsan --case "$work/cases/thread/own_keys.c" --bin "$tsan/reads_file"
 
+# 11. A version-qualified expectation is picked by the version that ran: Valgrind's, from its
+# XML preamble (racelab runs no `valgrind --version`). The racy program is racy under any
+# version; the qualified line for the installed one says clean and must be the one read.
+vg=$(valgrind --version | sed 's/^valgrind-//')
+mkdir -p "$work/cases/race"
+cat >"$work/cases/race/own_qualified.c" <<CASE
+/* racelab-case
+ * concept: race
+ * variant: broken
+ * title: A version-qualified expectation
+ * lesson: The expectation for the installed Valgrind is the qualified one.
+ * expect tsan: data-race
+ * expect helgrind: clean
+ * expect helgrind (valgrind == $vg): data-race
+ * expect drd: clean
+ * expect drd (valgrind < 3.0): clean
+ */
+int main(void) { return 0; }
+CASE
+check qualified-this-version 0 "expected: data-race" -- \
+  --tool helgrind --case "$work/cases/race/own_qualified.c" --bin "$plain/racy"
+check qualified-other-version 1 "expected: clean" -- \
+  --tool drd --case "$work/cases/race/own_qualified.c" --bin "$plain/racy"
+
 # 10. A crash is a crash under every tool: TSan's SEGV report, its "==PID==ABORTING" in the
 # log and "ThreadSanitizer:DEADLYSIGNAL" on stderr are TSan's own, no tool failure.
 check crash-tsan 0 "observed: crash" -- --tool tsan --expect crash -- "$tsan/segv"
