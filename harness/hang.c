@@ -906,22 +906,6 @@ static void append(struct describe *d, const char *text)
         d->used = d->used + (size_t)n < d->size ? d->used + (size_t)n : d->size - 1;
 }
 
-/* The innermost number of a "NStgid:" or "NSpid:" line of /proc/PID/task/TID/status: the
- * id as the program knows it in its PID namespace, as its tool's logs and stacks name it
- * (racelab's own view, the first number, is another in a namespace). Else fallback. */
-static int own_id(const char *status, const char *key, int fallback)
-{
-    const char *at = strstr(status, key);
-    if (!at)
-        return fallback;
-    const char *eol = strchr(at + 1, '\n'); /* (at is the newline before the key) */
-    const char *last = NULL;
-    for (const char *c = at; *c && c != eol; c++)
-        if (*c == '\t' || *c == ' ')
-            last = c;
-    return last ? atoi(last + 1) : fallback;
-}
-
 static int describe_thread(void *ctx, struct scope *s, pid_t pid, const char *tid,
                            const struct thread_state *t)
 {
@@ -947,11 +931,11 @@ static int describe_thread(void *ctx, struct scope *s, pid_t pid, const char *ti
                        : w.end == RL_END_RUNTIME ? "ignored: "
                        : w.end == RL_END_INSIDE  ? "only the run can end it: "
                                                  : "";
-    char status[2048] = "";
-    snprintf(path, sizeof path, "/proc/%d/task/%s/status", (int)pid, tid);
-    (void)rl_read_text(path, status, sizeof status);
-    int own_pid = own_id(status, "\nNStgid:", (int)pid),
-        own_tid = own_id(status, "\nNSpid:", atoi(tid));
+    /* The ids as the program, its tool's logs and its stacks know them. */
+    int own_pid = rl_proc_own_id(pid, (pid_t)atoi(tid), "NStgid"),
+        own_tid = rl_proc_own_id(pid, (pid_t)atoi(tid), "NSpid");
+    if (own_pid < 0 || own_tid < 0)
+        own_pid = (int)pid, own_tid = atoi(tid);
     char line[sizeof w.why + 256];
     snprintf(line, sizeof line, "pid %d thread %d: state %c, %s%s%s%s%s%s%s\n", own_pid, own_tid,
              t->state, where, wchan[0] ? " [" : "", wchan, wchan[0] ? "]" : "",

@@ -893,18 +893,7 @@ pid_t rl_run_outer_pid(struct rl_run *r, pid_t program_pid)
                 return program_pid;
             continue;
         }
-        char path[64], buf[2048];
-        snprintf(path, sizeof path, "/proc/%d/status", (int)pids[i]);
-        if (rl_read_text(path, buf, sizeof buf) < 0)
-            continue;
-        char *ns = strstr(buf, "\nNSpid:");
-        if (!ns)
-            continue;
-        char *eol = strchr(ns + 1, '\n');
-        if (eol)
-            *eol = '\0';
-        char *last = strrchr(ns, '\t');
-        if (last && atoi(last + 1) == program_pid)
+        if (rl_proc_own_id(pids[i], 0, "NSpid") == program_pid)
             return pids[i];
     }
     return 0;
@@ -935,20 +924,10 @@ void rl_run_stop(struct rl_run *r, pid_t program_pid)
 
 pid_t rl_run_inner_pid(struct rl_run *r, pid_t pid)
 {
-    char path[64], buf[2048];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    if (rl_read_text(path, buf, sizeof buf) < 0)
+    int own = rl_proc_own_id(pid, 0, "NSpid");
+    if (own < 0)
         return 0;
-    if (!r->namespaced)
-        return pid;
-    char *ns = strstr(buf, "\nNSpid:");
-    if (!ns)
-        return 0;
-    char *eol = strchr(ns + 1, '\n');
-    if (eol)
-        *eol = '\0';
-    char *last = strrchr(ns, '\t');
-    return last ? (pid_t)atoi(last + 1) : 0;
+    return r->namespaced ? (pid_t)own : pid;
 }
 
 /* In the child of rl_run_capture_inside: joins the reaper's namespaces (the user namespace

@@ -24,6 +24,29 @@ int rl_read_text(const char *path, char *buf, size_t size)
     return n < 0 && used == 0 ? -1 : 0;
 }
 
+int rl_proc_own_id(pid_t pid, pid_t tid, const char *key)
+{
+    char path[64], buf[2048];
+    if (tid > 0)
+        snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)pid, (int)tid);
+    else
+        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    if (rl_read_text(path, buf, sizeof buf) < 0)
+        return -1;
+    size_t klen = strlen(key);
+    for (const char *line = buf; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, key, klen) != 0 || line[klen] != ':')
+            continue;
+        const char *eol = strchr(line, '\n'), *last = NULL;
+        for (const char *c = line + klen + 1; *c && c != eol; c++)
+            if (*c == '\t' || *c == ' ')
+                last = c;
+        return last ? atoi(last + 1) : -1;
+    }
+    return -1;
+}
+
 int rl_proc_stat_parse(const char *text, struct rl_proc_stat *st)
 {
     memset(st, 0, sizeof *st);

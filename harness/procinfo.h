@@ -10,6 +10,11 @@
 /* Reads a small file (a /proc entry) into buf, NUL-terminated, at most size - 1 bytes. */
 int rl_read_text(const char *path, char *buf, size_t size);
 
+/* An id of process pid (thread tid; 0: the process itself) as the program knows it in its
+ * PID namespace: the innermost (last) number of its status line key ("NStgid" for the
+ * process, "NSpid" for the thread), as its tools' logs name it. -1 when it cannot be read. */
+int rl_proc_own_id(pid_t pid, pid_t tid, const char *key);
+
 struct rl_proc_stat {
     pid_t pid, ppid, pgrp, session, tpgid;
     int tty_nr;

@@ -1,5 +1,6 @@
 /* See stacks.h. */
 #include "stacks.h"
+#include "procinfo.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -182,18 +183,9 @@ static int on_thread(Dwfl_Thread *thread, void *arg)
     /* The tid as the program knows it: racelab's view less the pid's offset is wrong across
      * namespaces, so a thread's own NSpid is read (the last field is the innermost view). */
     pid_t tid = dwfl_thread_tid(thread);
-    int shown = (int)tid;
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)th->pid, (int)tid);
-    FILE *f = fopen(path, "re");
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "NSpid:", 6) == 0) {
-            char *last = strrchr(line, '\t');
-            shown = last ? atoi(last + 1) : shown;
-            break;
-        }
-    if (f)
-        fclose(f);
+    int shown = rl_proc_own_id(th->pid, tid, "NSpid");
+    if (shown < 0)
+        shown = (int)tid;
     struct walk w = {.dwfl = th->dwfl, .t = rl_stacks_add_thread(th->s, th->shown_pid, shown)};
     if (!w.t)
         return DWARF_CB_OK;

@@ -119,9 +119,22 @@ static void locks_text(void **state)
     assert_false(rl_locks_has_inode("", 1));
 }
 
+/* The ids of this very process (no PID namespace of its own: the one number is its pid), a
+ * key status has not, and a process that is gone. */
+static void own_ids(void **state)
+{
+    (void)state;
+    assert_int_equal(rl_proc_own_id(getpid(), 0, "NStgid"), getpid());
+    assert_int_equal(rl_proc_own_id(getpid(), getpid(), "NSpid"), getpid());
+    assert_int_equal(rl_proc_own_id(getpid(), 0, "NSnothing"), -1);
+    assert_int_equal(rl_proc_own_id(getpid(), 0, "NS"), -1); /* a prefix is no key */
+    assert_int_equal(rl_proc_own_id(999999999, 0, "NSpid"), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(own_ids),
         cmocka_unit_test(stat_parse),
         cmocka_unit_test(live_and_gone),
         cmocka_unit_test(pidfiles_and_logs),
