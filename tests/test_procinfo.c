@@ -134,10 +134,8 @@ static void own_ids(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(own_ids),
-        cmocka_unit_test(stat_parse),
-        cmocka_unit_test(live_and_gone),
-        cmocka_unit_test(pidfiles_and_logs),
+        cmocka_unit_test(own_ids),       cmocka_unit_test(stat_parse),
+        cmocka_unit_test(live_and_gone), cmocka_unit_test(pidfiles_and_logs),
         cmocka_unit_test(locks_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
