@@ -1,5 +1,6 @@
 /* Grouping of reports and the frame bookkeeping shared by the parsers. */
 #include "report.h"
+#include "strv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,6 +66,12 @@ static uint64_t group_hash(const struct rl_report *r)
     int swap = strcmp(r->frame[0], r->frame[1]) > 0;
     h = fnv_str(h, r->frame[swap]);
     h = fnv_str(h, r->frame[!swap]);
+    /* The tables index by the low bits, which FNV mixes poorly (a product's low bits depend
+     * only on its factors' low bits): reports that differ in a line number crowded a few
+     * slots. The finaliser of MurmurHash3 spreads every bit over the low ones. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
     /* 0 marks an empty slot of the fingerprint table. */
     return h ? h : 1;
 }
@@ -177,7 +184,8 @@ void rl_reports_add(struct rl_reports *rs, struct rl_report *r)
     r->location[sizeof r->location - 1] = '\0';
     for (int i = 0; i < RL_REPORT_SIDES; i++)
         r->frame[i][sizeof r->frame[i] - 1] = '\0';
-    qsort(r->lines, (size_t)r->nlines, sizeof r->lines[0], by_value);
+    if (r->nlines > 1)
+        qsort(r->lines, (size_t)r->nlines, sizeof r->lines[0], by_value);
     uint64_t h = group_hash(r);
     size_t slot = 0;
     if (rs->nslots) {
@@ -265,8 +273,12 @@ void rl_report_add_frame(struct rl_report *r, const char *path, int line, const 
 {
     if (!path || !*path || line <= 0)
         return;
-    if (!r->location[0] && !rl_system_path(path))
-        snprintf(r->location, sizeof r->location, "%s:%d", base_name(path), line);
+    if (!r->location[0] && !rl_system_path(path)) {
+        struct rl_line location = rl_line_at(r->location, sizeof r->location);
+        rl_line_put(&location, base_name(path));
+        rl_line_put(&location, ":");
+        rl_line_put_int(&location, line);
+    }
     if (!rl_frame_is_case(path, case_path))
         return;
     for (int i = 0; i < r->nlines; i++)
@@ -286,18 +298,24 @@ void rl_report_add_frame_fn(struct rl_report *r, const char *path, int line, con
     const char *file = base_name(path);
     if (!r->frame[r->side][0]) {
         /* One token: a function name with blanks in it (C++'s "operator new") gets '_'. */
-        int n = snprintf(r->frame[r->side], sizeof r->frame[r->side], "%s:%d:%s", file, line,
-                         fn && *fn ? fn : "?");
-        snprintf(r->source[r->side], sizeof r->source[r->side], "%s", path);
-        for (int i = 0; i < n && r->frame[r->side][i]; i++)
-            if (r->frame[r->side][i] == ' ' || r->frame[r->side][i] == '\t')
-                r->frame[r->side][i] = '_';
+        struct rl_line frame = rl_line_at(r->frame[r->side], sizeof r->frame[r->side]);
+        rl_line_put(&frame, file);
+        rl_line_put(&frame, ":");
+        rl_line_put_int(&frame, line);
+        rl_line_put(&frame, ":");
+        rl_line_put(&frame, fn && *fn ? fn : "?");
+        for (size_t i = 0; i < frame.len; i++)
+            if (frame.buf[i] == ' ' || frame.buf[i] == '\t')
+                frame.buf[i] = '_';
+        struct rl_line source = rl_line_at(r->source[r->side], sizeof r->source[r->side]);
+        rl_line_put(&source, path);
     }
     for (int i = 0; i < r->ncites; i++)
         if (r->cites[i].line == line && strcmp(r->cites[i].file, file) == 0)
             return;
     if (r->ncites < RL_REPORT_MAX_CITES) {
-        snprintf(r->cites[r->ncites].file, sizeof r->cites[r->ncites].file, "%s", file);
+        struct rl_line cite = rl_line_at(r->cites[r->ncites].file, sizeof r->cites[r->ncites].file);
+        rl_line_put(&cite, file);
         r->cites[r->ncites++].line = line;
     }
 }
@@ -306,8 +324,10 @@ void rl_report_add_frame_fn(struct rl_report *r, const char *path, int line, con
 static void add_other_line(struct rl_report *r, const char *line)
 {
     size_t used = strlen(r->other_stack), n = strlen(line);
-    if (used + n + 2 <= sizeof r->other_stack)
-        snprintf(r->other_stack + used, sizeof r->other_stack - used, "%s\n", line);
+    if (used + n + 2 <= sizeof r->other_stack) {
+        memcpy(r->other_stack + used, line, n);
+        memcpy(r->other_stack + used + n, "\n", 2);
+    }
 }
 
 void rl_report_other_stack(struct rl_report *r, const char *words)

@@ -17,7 +17,7 @@
 
 #define RL_REPORT_MAX_LINES   32
 #define RL_REPORT_EXCERPT_MAX 4096
-#define RL_REPORTS_MAX_GROUPS 10000
+#define RL_REPORTS_MAX_GROUPS 5000 /* 4.4 KiB each: 22 MiB at most */
 /* The most fingerprints of groups past RL_REPORTS_MAX_GROUPS that are told apart (8 bytes
  * each, in a table at most twice that): beyond them, more_distinct is a lower bound. */
 #define RL_REPORTS_MAX_UNKEPT        (1UL << 20)

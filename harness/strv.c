@@ -150,3 +150,37 @@ int rl_errors_end(struct rl_errors *e)
     }
     return e->told + e->dropped;
 }
+
+struct rl_line rl_line_at(char *buf, size_t size)
+{
+    buf[0] = '\0';
+    return (struct rl_line){.buf = buf, .size = size, .len = 0};
+}
+
+void rl_line_putn(struct rl_line *l, const char *s, size_t n)
+{
+    size_t room = l->size - 1 - l->len;
+    if (n > room)
+        n = room;
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+    l->buf[l->len] = '\0';
+}
+
+void rl_line_put(struct rl_line *l, const char *s)
+{
+    rl_line_putn(l, s, strlen(s));
+}
+
+void rl_line_put_int(struct rl_line *l, long v)
+{
+    char digits[24];
+    size_t i = sizeof digits;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        digits[--i] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        digits[--i] = '-';
+    rl_line_putn(l, digits + i, sizeof digits - i);
+}

@@ -44,4 +44,20 @@ int rl_errors_end(struct rl_errors *e);
  * prefix). */
 int rl_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* A line of report text built in a fixed buffer, cut at its end (a report's words, where
+ * a cut line still says what it said): no printf, since the parsers build a few such lines
+ * for each of the millions of reports a flood brings, and snprintf was a seventh of their
+ * CPU. buf always holds a string. */
+struct rl_line {
+    char *buf;
+    size_t size, len; /* size > 0 */
+};
+/* An empty line in buf (size > 0). */
+struct rl_line rl_line_at(char *buf, size_t size);
+/* Appends s, or the first n bytes of it. */
+void rl_line_put(struct rl_line *l, const char *s);
+void rl_line_putn(struct rl_line *l, const char *s, size_t n);
+/* Appends v in decimal. */
+void rl_line_put_int(struct rl_line *l, long v);
+
 #endif

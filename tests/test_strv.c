@@ -1,4 +1,5 @@
-/* strv.c: argv and environment building, and formatting that fails instead of truncating. */
+/* strv.c: argv and environment building, formatting that fails instead of truncating, and
+ * report lines built without printf, cut at their end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,8 @@
 #include "strv.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 static void grows_and_terminates(void **state)
@@ -55,12 +58,35 @@ static void fmt_never_truncates(void **state)
     assert_string_equal(buf, ""); /* never a prefix that names another path */
 }
 
+/* A line says what snprintf would have said, cut the way snprintf cuts. */
+static void line_like_snprintf(void **state)
+{
+    (void)state;
+    static const long numbers[] = {0, 7, -7, 10, 4294967306L, LONG_MAX, LONG_MIN};
+    for (size_t size = 1; size <= 40; size++)
+        for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+            char got[40], want[40];
+            struct rl_line l = rl_line_at(got, size);
+            rl_line_put(&l, "   at work (race.c:");
+            rl_line_put_int(&l, numbers[i]);
+            rl_line_putn(&l, ")xyz", 1);
+            snprintf(want, size, "   at work (race.c:%ld)", numbers[i]);
+            assert_string_equal(got, want);
+            assert_int_equal(l.len, strlen(want));
+        }
+    char one[1] = {'x'};
+    struct rl_line empty = rl_line_at(one, sizeof one);
+    rl_line_put(&empty, "anything");
+    assert_string_equal(one, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(grows_and_terminates),
         cmocka_unit_test(environment),
         cmocka_unit_test(fmt_never_truncates),
+        cmocka_unit_test(line_like_snprintf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
