@@ -31,7 +31,10 @@ static void feed(const uint8_t *data, size_t size, size_t chunk, enum rl_tool_id
     }
     rl_vgxml_end(x, res);
     rl_vgxml_free(x);
-    FUZZ_CHECK(res->malformed == malformed);
+    /* A feed that failed stays failed; an expat that defers a token cut by a chunk's end
+     * (2.6, Debian 12's 2.5.0 from deb12u2 on) may find the document malformed only when
+     * rl_vgxml_end reads what it deferred, and then so does every way of feeding it. */
+    FUZZ_CHECK(res->malformed == malformed || (!malformed && res->malformed));
     FUZZ_CHECK(FUZZ_TERMINATED(res->error) && FUZZ_TERMINATED(res->version));
     FUZZ_CHECK(!res->version[0] || strncmp(res->version, "valgrind-", 9) == 0);
     FUZZ_CHECK(!res->malformed || res->error[0]);
