@@ -535,6 +535,21 @@ static int parse(struct rl_vgxml *x, const char *bytes, size_t len)
     return 0;
 }
 
+/* Expat 2.6 (and Debian 12's 2.5.0 from deb12u2 on, a backport) defers a token cut by a
+ * chunk's end until enough new input has come (CVE-2023-52425: a huge token parsed again for
+ * every chunk). A document never fed as final then keeps its last elements unread:
+ * </valgrindoutput>, and with small chunks the last <error> and <status> too. An empty feed
+ * without deferral reads them, as Python's xmlparser.flush() does; deferral is on again
+ * after it. */
+static void flush(struct rl_vgxml *x)
+{
+    if (x->res.malformed || !XML_SetReparseDeferralEnabled ||
+        XML_SetReparseDeferralEnabled(x->parser, XML_FALSE) != XML_TRUE)
+        return;
+    parse(x, "", 0);
+    XML_SetReparseDeferralEnabled(x->parser, XML_TRUE);
+}
+
 int rl_vgxml_feed(struct rl_vgxml *x, const char *bytes, size_t len)
 {
     if (x->res.malformed)
@@ -546,6 +561,9 @@ int rl_vgxml_feed(struct rl_vgxml *x, const char *bytes, size_t len)
     if (nul) {
         /* What comes before it counts, as it would have in a smaller chunk. */
         if (nul > bytes && rl_vgxml_feed(x, bytes, (size_t)(nul - bytes)) < 0)
+            return -1;
+        flush(x); /* and what an expat deferred of it, since no byte will follow */
+        if (x->res.malformed)
             return -1;
         x->res.malformed = 1;
         snprintf(x->res.error, sizeof x->res.error, "a NUL byte at offset %lu: not Valgrind XML",
@@ -560,14 +578,7 @@ void rl_vgxml_end(struct rl_vgxml *x, struct rl_vgxml_result *res)
 {
     /* No final XML_Parse(isFinal=1): a truncated document is expected after a kill, and the
      * errors it completed have been sent already. */
-    /* Expat 2.6 (and Debian 12's 2.5.0 from deb12u2 on, a backport) defers a token cut by a
-     * chunk's end until enough new input has come (CVE-2023-52425: a huge token parsed again
-     * for every chunk). A document never fed as final then keeps its last elements unread:
-     * </valgrindoutput>, and with small chunks the last <error> and <status> too. An empty
-     * feed without deferral reads them, as Python's xmlparser.flush() does. */
-    if (!x->res.malformed && XML_SetReparseDeferralEnabled &&
-        XML_SetReparseDeferralEnabled(x->parser, XML_FALSE) == XML_TRUE)
-        parse(x, "", 0);
+    flush(x);
     *res = x->res;
 }
 
