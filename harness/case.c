@@ -151,16 +151,26 @@ static struct raw_value *slot_for(struct parse *p, const char *key, int line, in
             return &p->expect[t];
         int i = p->nqualified;
         if (i == RL_CASE_MAX_QUALIFIED) {
-            *bad =
-                fail(p, line, "more than %d version-qualified expectations", RL_CASE_MAX_QUALIFIED);
+            *bad = fail(p, line, "more than %d qualified expectations", RL_CASE_MAX_QUALIFIED);
             return NULL;
         }
         if (rl_qualifier_parse(key + 7 + (paren - tool), &p->qualifier[i]) < 0) {
             *bad = fail(p, line,
-                        "bad version qualifier in '%s' (write '(NAME OP VERSION)', NAME one of "
-                        "gcc, clang, valgrind, glibc, e.g. 'expect tsan (clang >= 19):')",
+                        "bad qualifier in '%s' (write '(NAME OP VERSION)', NAME one of gcc, "
+                        "clang, valgrind, glibc, or tool options, or both, separated by "
+                        "commas, e.g. 'expect tsan (clang >= 19):' or 'expect drd (valgrind "
+                        ">= 3.21, --check-stack-var=yes):')",
                         key);
             return NULL;
+        }
+        for (int o = 0; o < p->qualifier[i].noptions; o++) {
+            const char *form =
+                rl_qualifier_option_form((enum rl_tool_id)t, p->qualifier[i].options[o]);
+            if (form) {
+                *bad =
+                    fail(p, line, "'%s': option '%s': %s", key, p->qualifier[i].options[o], form);
+                return NULL;
+            }
         }
         p->qualified_tool[i] = t;
         p->nqualified++;
@@ -538,8 +548,8 @@ static int parse_in(const char *path, const char *folder, const char *text, size
     for (int i = 0; i < p.nqualified; i++) {
         int t = p.qualified_tool[i];
         if (!p.expect[t].line)
-            fail(&p, p.qualified[i].line,
-                 "a version-qualified 'expect %s' needs the unqualified one too", rl_tool_name(t));
+            fail(&p, p.qualified[i].line, "a qualified 'expect %s' needs the unqualified one too",
+                 rl_tool_name(t));
         else
             parse_expect(&p, (enum rl_tool_id)t, &p.qualified[i], &c->qualified[i]);
         c->qualified[i].when = p.qualifier[i];
@@ -685,18 +695,13 @@ int rl_case_line_marked(const struct rl_case *c, int line, enum rl_kind kind)
     return 0;
 }
 
-int rl_qualifier_parse(const char *text, struct rl_qualifier *q)
+/* One "NAME OP VERSION" item of a qualifier, alone in text. */
+static int parse_version_item(const char *text, struct rl_qualifier *q)
 {
-    memset(q, 0, sizeof *q);
-    char name[16], op[3], version[32], close;
+    char name[16], op[3], version[32];
     int end = 0;
-    if (sscanf(text, " ( %15[a-z] %2[<>=] %31[0-9.] %c%n", name, op, version, &close, &end) != 4 ||
-        close != ')')
-        return -1;
-    /* Nothing may follow: "expect tsan (clang >= 19) on arm:" is not what it seems. */
-    while (isspace((unsigned char)text[end]))
-        end++;
-    if (text[end] != '\0')
+    if (sscanf(text, " %15[a-z] %2[<>=] %31[0-9.] %n", name, op, version, &end) != 3 ||
+        text[end] != '\0')
         return -1;
     if (strcmp(name, "gcc") != 0 && strcmp(name, "clang") != 0 && strcmp(name, "valgrind") != 0 &&
         strcmp(name, "glibc") != 0)
@@ -709,6 +714,61 @@ int rl_qualifier_parse(const char *text, struct rl_qualifier *q)
     copy(q->name, sizeof q->name, name);
     copy(q->op, sizeof q->op, op);
     return 0;
+}
+
+int rl_qualifier_parse(const char *text, struct rl_qualifier *q)
+{
+    memset(q, 0, sizeof *q);
+    const char *open = text + strspn(text, " \t"), *close = strchr(text, ')');
+    /* Nothing may follow: "expect tsan (clang >= 19) on arm:" is not what it seems. */
+    if (*open != '(' || !close || close[1 + strspn(close + 1, " \t")] != '\0')
+        return -1;
+    for (const char *item = open + 1; item <= close;) {
+        size_t len = strcspn(item, ",)");
+        char one[160];
+        if (len >= sizeof one)
+            return -1;
+        memcpy(one, item, len);
+        one[len] = '\0';
+        trim(one);
+        struct rl_qualifier version = {0};
+        if (parse_version_item(one, &version) == 0) {
+            if (q->name[0]) /* one version a qualifier */
+                return -1;
+            copy(q->name, sizeof q->name, version.name);
+            copy(q->op, sizeof q->op, version.op);
+            memcpy(q->version, version.version, sizeof q->version);
+        } else if (one[0] == '-' || strchr(one, '=')) {
+            /* A tool option: one word, each at most once (its form is the tool's to say). */
+            if (q->noptions == RL_QUALIFIER_MAX_OPTIONS || strlen(one) >= sizeof q->options[0] ||
+                strpbrk(one, " \t"))
+                return -1;
+            for (int i = 0; i < q->noptions; i++)
+                if (strcmp(q->options[i], one) == 0)
+                    return -1;
+            copy(q->options[q->noptions++], sizeof q->options[0], one);
+        } else {
+            return -1;
+        }
+        item += len + 1;
+    }
+    return 0;
+}
+
+const char *rl_qualifier_option_form(enum rl_tool_id tool, const char *opt)
+{
+    const char *eq = strchr(opt, '=');
+    int words = strpbrk(opt, " \t") == NULL;
+    if (tool == RL_TOOL_TSAN)
+        return words && eq && eq > opt && opt[0] != '-' && eq[1]
+                   ? NULL
+                   : "a TSan option is a TSAN_OPTIONS flag, name=value (e.g. "
+                     "force_seq_cst_atomics=1)";
+    if (tool == RL_TOOL_HELGRIND || tool == RL_TOOL_DRD)
+        return words && strncmp(opt, "--", 2) == 0 && opt[2] && opt[2] != '=' && eq && eq[1]
+                   ? NULL
+                   : "a Valgrind option is --name=value (e.g. --check-stack-var=yes)";
+    return "the daemon checker takes no tool options";
 }
 
 /* Finds "<name> X.Y.Z" or "<name>-X.Y.Z" in a tool version string. */
@@ -767,12 +827,29 @@ int rl_qualifier_matches_libc(const struct rl_qualifier *q, const char *tool_ver
     return cmp == 0;
 }
 
-const struct rl_expect *rl_case_expect_for(const struct rl_case *c, enum rl_tool_id tool,
-                                           const char *tool_version)
+/* Whether every option the qualifier names is among those given. */
+static int options_given(const struct rl_qualifier *q, char *const *options)
 {
-    for (int i = 0; i < c->nqualified; i++)
-        if (c->qualified_tool[i] == (int)tool &&
-            rl_qualifier_matches(&c->qualified[i].when, tool_version))
-            return &c->qualified[i];
+    for (int i = 0; i < q->noptions; i++) {
+        char *const *o = options;
+        while (o && *o && strcmp(*o, q->options[i]) != 0)
+            o++;
+        if (!o || !*o)
+            return 0;
+    }
+    return 1;
+}
+
+const struct rl_expect *rl_case_expect_for(const struct rl_case *c, enum rl_tool_id tool,
+                                           const char *tool_version, char *const *options)
+{
+    /* Those that name options first: a run with the option is what they are written for. */
+    for (int named = 1; named >= 0; named--)
+        for (int i = 0; i < c->nqualified; i++) {
+            const struct rl_qualifier *q = &c->qualified[i].when;
+            if (c->qualified_tool[i] == (int)tool && (q->noptions > 0) == named &&
+                options_given(q, options) && rl_qualifier_matches(q, tool_version))
+                return &c->qualified[i];
+        }
     return &c->expect[tool];
 }

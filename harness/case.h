@@ -13,11 +13,16 @@
 
 /* "expect tsan (clang >= 19): ..." applies only where the tool's version matches;
  * "expect drd (glibc >= 2.43): ..." where the C library's does (racelab and the cases it
- * runs share one glibc, so its version is racelab's own gnu_get_libc_version()). */
+ * runs share one glibc, so its version is racelab's own gnu_get_libc_version());
+ * "expect drd (--check-stack-var=yes): ..." only to a run given that --tool-option (the
+ * option columns of the matrix), and "(valgrind >= 3.21, --check-stack-var=yes)" to both. */
+#define RL_QUALIFIER_MAX_OPTIONS 4
 struct rl_qualifier {
-    char name[16];  /* "gcc", "clang", "valgrind" or "glibc"; empty: unqualified */
+    char name[16];  /* "gcc", "clang", "valgrind" or "glibc"; empty: no version in it */
     char op[3];     /* ">=", "<=", ">", "<", "==" */
     int version[3]; /* major, minor, patch (missing parts are 0) */
+    char options[RL_QUALIFIER_MAX_OPTIONS][128]; /* tool options, as --tool-option takes them */
+    int noptions;
 };
 
 struct rl_expect {
@@ -80,11 +85,19 @@ const struct rl_case_key *rl_case_key_at(int i);
 /* Which tools the case carries expectations for (tsan, helgrind, drd; daemon for daemons). */
 int rl_case_has_tool(const struct rl_case *c, enum rl_tool_id tool);
 /* The expectation that applies to a tool of that version ("ThreadSanitizer (clang 19.1.7)",
- * "valgrind-3.19.0"): the first qualified one that matches, else the unqualified one. */
+ * "valgrind-3.19.0") given those --tool-option values (NULL-terminated; NULL: none): the
+ * first qualified one that names options, all of them given, and whose version matches;
+ * else the first qualified one without options that matches; else the unqualified one. */
 const struct rl_expect *rl_case_expect_for(const struct rl_case *c, enum rl_tool_id tool,
-                                           const char *tool_version);
-/* Parses "(clang >= 19)" (the parentheses included); returns -1 if it is not one. */
+                                           const char *tool_version, char *const *options);
+/* Parses "(clang >= 19)", "(--check-stack-var=yes)" or "(valgrind >= 3.21, --x=y, ...)" (the
+ * parentheses included: at most one version and RL_QUALIFIER_MAX_OPTIONS options, separated
+ * by commas); returns -1 if it is not one. Whether an option has its tool's form is the
+ * caller's to check (rl_qualifier_option_form). */
 int rl_qualifier_parse(const char *text, struct rl_qualifier *q);
+/* Whether opt has the form of one of the tool's options: "--name=value" for Helgrind and DRD,
+ * "name=value" for TSan (a TSAN_OPTIONS flag). Returns NULL, or what the form must be. */
+const char *rl_qualifier_option_form(enum rl_tool_id tool, const char *opt);
 /* Whether a tool version string satisfies the qualifier; a glibc qualifier is checked
  * against the running C library (gnu_get_libc_version()). */
 int rl_qualifier_matches(const struct rl_qualifier *q, const char *tool_version);

@@ -41,9 +41,12 @@ struct rl_session {
     struct rl_settings set;
     struct rl_outcome *runs;
     int nruns;
-    int min_pass;         /* the runs that must pass (--min-pass); 0: every run */
-    const char *baseline; /* --baseline FILE: the expectation; NULL without */
-    int recording;        /* no expectation: the run records (--baseline-write alone) */
+    int min_pass;               /* the runs that must pass (--min-pass); 0: every run */
+    const char *baseline;       /* --baseline FILE: the expectation; NULL without */
+    int recording;              /* no expectation: the run records (--baseline-write alone, or
+                                 * --informative with options no expectation names) */
+    int informative;            /* --informative */
+    char *const *given_options; /* each --tool-option, as given (the case's own not among them) */
 };
 
 #endif

@@ -270,6 +270,10 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
      * only records (--baseline-write, --gen-suppressions). */
     if (s->baseline)
         fprintf(out, "  expected: no report that %s does not list\n", esc(s->baseline));
+    else if (s->recording && s->c)
+        fputs("  expected: any report (informative: no expectation of the case names the "
+              "--tool-option given; only a failure of the tool fails it)\n",
+              out);
     else if (s->recording)
         fputs("  expected: any report (a recording run: only a failure of the tool fails it)\n",
               out);
@@ -338,6 +342,8 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
         indent(out, res->waits, "    ");
     }
     print_stacks(out, s, res, v);
+    if (verbose && res->command)
+        fprintf(out, "  command:  %s\n", esc(res->command));
     if (!verbose && v->pass)
         return;
     if (s->c && !v->pass)
@@ -545,6 +551,27 @@ static void json_stacks(FILE *out, const struct rl_session *s, const struct rl_r
     fputs("]}", out);
 }
 
+static void json_strings(FILE *out, char *const *v)
+{
+    fputc('[', out);
+    for (char *const *p = v; p && *p; p++) {
+        if (p != v)
+            fputc(',', out);
+        json_string(out, *p);
+    }
+    fputc(']', out);
+}
+
+static void json_or_null(FILE *out, const char *text)
+{
+    if (text)
+        json_string(out, text);
+    else
+        fputs("null", out);
+}
+
+static char *const no_strings[] = {NULL};
+
 static void json_run(FILE *out, const struct rl_session *s, const struct rl_outcome *o)
 {
     const struct rl_result *res = &o->result;
@@ -566,6 +593,8 @@ static void json_run(FILE *out, const struct rl_session *s, const struct rl_outc
     json_string(out, res->isolation ? res->isolation : "unknown");
     fputs(",\"waits\":", out);
     json_string(out, res->waits);
+    fputs(",\"command\":", out);
+    json_or_null(out, res->command);
     json_stacks(out, s, res, v);
     fprintf(out,
             ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports_more_distinct\":%lu,"
@@ -608,27 +637,6 @@ static void json_run(FILE *out, const struct rl_session *s, const struct rl_outc
     }
     fputs("]}", out);
 }
-
-static void json_strings(FILE *out, char *const *v)
-{
-    fputc('[', out);
-    for (char *const *p = v; p && *p; p++) {
-        if (p != v)
-            fputc(',', out);
-        json_string(out, *p);
-    }
-    fputc(']', out);
-}
-
-static void json_or_null(FILE *out, const char *text)
-{
-    if (text)
-        json_string(out, text);
-    else
-        fputs("null", out);
-}
-
-static char *const no_strings[] = {NULL};
 
 static void json_settings(FILE *out, const struct rl_settings *set)
 {
@@ -699,10 +707,13 @@ int rl_write_json(FILE *out, const struct rl_session *s)
     }
     fputs("],\"options\":", out);
     json_settings(out, &s->set);
+    fputs(",\"given_tool_options\":", out);
+    json_strings(out, s->given_options ? s->given_options : no_strings);
     fputs(",\"expected\":", out);
-    json_kinds(out, s->expected);
+    json_kinds(out, s->recording ? 0 : s->expected);
     fputs(",\"note\":", out);
-    json_string(out, s->expect_note ? s->expect_note : "");
+    json_string(out, s->expect_note && !s->recording ? s->expect_note : "");
+    fprintf(out, ",\"recording\":%s", s->recording ? "true" : "false");
     fputs(",\"baseline\":", out);
     if (s->baseline)
         json_string(out, s->baseline);

@@ -125,6 +125,19 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         snprintf(err, errsize, "out of memory");
         goto out;
     }
+    /* What a learner types to see the tool's own output: the variables racelab set (TMPDIR,
+     * TSAN_OPTIONS), then the command. */
+    struct rl_strv set_vars = {0};
+    for (size_t i = 0; i < env.n; i++) {
+        char **e = environ;
+        while (*e && strcmp(*e, env.v[i]) != 0)
+            e++;
+        if (!*e)
+            rl_strv_addf(&set_vars, "%s", env.v[i]);
+    }
+    free(res->command);
+    res->command = rl_shell_line(set_vars.v, argv.v);
+    rl_strv_free(&set_vars);
 
     /* The daemon checker's canary: a pipe the daemon must close with its inherited
      * descriptors, and a terminal it must leave. And a server's readiness pipe (--ready fd:N),
@@ -274,6 +287,8 @@ out:
 
 void rl_result_free(struct rl_result *res)
 {
+    free(res->command);
+    res->command = NULL;
     rl_reports_free(&res->reports);
     rl_stacks_free(&res->stacks);
 }

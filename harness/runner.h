@@ -45,6 +45,8 @@ struct rl_result {
     char stdout_tail[2048];  /* the last bytes the program wrote to stdout, and to stderr */
     char stderr_tail[2048];
     char tool_version[128]; /* the version the tool named in its output ("" if none) */
+    char *command; /* the tool's command as a shell line: what racelab set in the environment,
+                    * then argv (owned; NULL when out of memory) */
 };
 
 /* Returns 0, or -1 with a one-line reason in err when no verdict is possible. */

@@ -57,7 +57,11 @@ void rl_print_usage(FILE *out)
         "                      tool's); RACELAB_TIMEOUT_SCALE multiplies it\n"
         "  --runs N            run N times; passes only if every run passes\n"
         "  --tool-option OPT   passed to the tool (repeatable): a Valgrind option\n"
-        "                      (--check-stack-var=yes), or a TSan name=value for TSAN_OPTIONS\n"
+        "                      (--check-stack-var=yes), or a TSan name=value for TSAN_OPTIONS;\n"
+        "                      a case's 'expect TOOL (OPT):' line applies to such a run\n"
+        "  --informative       with --case and --tool-option: where no expectation names the\n"
+        "                      options, record the verdict instead (fails only on what racelab\n"
+        "                      cannot vouch for): the matrix's option columns\n"
         "  --suppressions FILE the tool's suppressions file (repeatable; every tool)\n"
         "  --cwd DIR           the program's working directory (default: racelab's own; for\n"
         "                      --case, the run's temporary folder)\n"
@@ -293,6 +297,7 @@ struct args {
     const char *junit, *sarif, *source_root; /* source_root: in root, real */
     char root[PATH_MAX];
     int runs, keep, verbose, backtrace, output;
+    int informative;                           /* --informative */
     int min_runs;                              /* --min-pass, else --runs */
     struct rl_strv tool_options, suppressions; /* as given */
     char **program;                            /* after --; NULL with --case */
@@ -318,7 +323,8 @@ enum {
     OPT_PIDFILE,
     OPT_JUNIT,
     OPT_SARIF,
-    OPT_SOURCE_ROOT
+    OPT_SOURCE_ROOT,
+    OPT_INFORMATIVE
 };
 
 /* Returns 0, 1 after --help, or -1 after a one-line message. */
@@ -357,6 +363,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         {"junit", required_argument, 0, OPT_JUNIT},
         {"sarif", required_argument, 0, OPT_SARIF},
         {"source-root", required_argument, 0, OPT_SOURCE_ROOT},
+        {"informative", no_argument, 0, OPT_INFORMATIVE},
         {0, 0, 0, 0},
     };
     a->runs = 1;
@@ -439,6 +446,9 @@ static int parse_args(int argc, char **argv, struct args *a)
             }
             a->source_root = a->root;
             break;
+        case OPT_INFORMATIVE:
+            a->informative = 1;
+            break;
         case OPT_BASELINE:
             a->baseline = optarg;
             break;
@@ -489,6 +499,10 @@ static int parse_args(int argc, char **argv, struct args *a)
                -1;
     if (a->expect && a->baseline)
         return rl_usage_error("run: --expect and --baseline are two expectations: give one"), -1;
+    if (a->informative && !a->case_path)
+        return rl_usage_error("run: --informative is for a --case run given --tool-option (a "
+                              "program of one's own records with --baseline-write)"),
+               -1;
     a->min_runs = a->runs;
     if (a->min_pass && parse_count("--min-pass", a->min_pass, 1, a->runs, &a->min_runs) < 0)
         return -1;
@@ -673,6 +687,7 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
     s->min_pass = a->min_runs;
     s->baseline = a->baseline;
     s->recording = !a->expect && !a->case_path && !a->baseline;
+    s->informative = a->informative;
     set->timeout = a->timeout;
     set->exit_status = 0;
     set->name = a->name;
@@ -790,6 +805,7 @@ static int prepare(const struct args *a, struct session *ss, const struct rl_too
     for (size_t i = 0; i < a->tool_options.n; i++)
         if (rl_strv_addf(&ss->tool_options, "%s", a->tool_options.v[i]) < 0)
             goto oom;
+    s->given_options = a->tool_options.n ? a->tool_options.v : (char *const *)empty_list;
     set->tool_options = ss->tool_options.n ? ss->tool_options.v : (char *const *)empty_list;
     set->suppressions = ss->suppressions.n ? ss->suppressions.v : (char *const *)empty_list;
     set->env_name = s->tool == RL_TOOL_TSAN                                 ? "TSAN_OPTIONS"
@@ -804,15 +820,20 @@ oom:
     return RL_EXIT_USAGE;
 }
 
-/* A version-qualified expectation may apply to this tool's version: picked when the probe
- * knows it (TSan's, from the binary), and again when a run names it (Valgrind's XML). */
+/* A qualified expectation may apply to this tool's version and to the --tool-option values
+ * given: picked when the probe knows the version (TSan's, from the binary), and again when a
+ * run names it (Valgrind's XML). Under --informative, a run given options that no
+ * expectation names records instead (an option column's cell the case says nothing of). */
 static void pick_expectation(struct rl_session *s)
 {
     if (!s->c)
         return;
-    const struct rl_expect *e = rl_case_expect_for(s->c, s->tool, s->tool_version);
+    const struct rl_expect *e =
+        rl_case_expect_for(s->c, s->tool, s->tool_version, s->given_options);
     s->expected = e->kinds;
     s->expect_note = e->note;
+    s->recording =
+        s->informative && s->given_options && s->given_options[0] && e->when.noptions == 0;
 }
 
 /* The tool is there and takes the program and every option. Returns 0 or an exit status. */
@@ -909,15 +930,16 @@ static int run_all(const struct args *a, struct session *ss, const struct rl_too
         struct rl_verdict *v = &o->verdict;
         const struct rl_reports *rs = &o->result.reports;
         int fresh = 0; /* reports the baseline does not know */
-        if (!a->expect && !a->case_path) {
+        if (s->baseline || s->recording) {
             /* The baseline is the expectation, not a set of kinds; a run that only records
-             * still fails on what racelab cannot vouch for. */
+             * still fails on what racelab cannot vouch for. (A case's informative run records
+             * what the option did: a report on an unmarked line is part of that.) */
             fresh = a->baseline
                         ? rl_baseline_check(&ss->known, s->tool, rs, o->result.harness, NULL)
                         : !!(v->observed & RL_KINDSET(RL_KIND_UNCLASSIFIED));
             v->expected = v->observed;
             v->missing = v->extra = 0;
-            v->pass = !fresh && !v->misplaced && !v->unchecked;
+            v->pass = !fresh && (s->c || (!v->misplaced && !v->unchecked));
         }
         for (int l = 0; l < ss->nlocated; l++)
             v->pass &= rl_located_met(&ss->located[l], rs);

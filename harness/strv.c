@@ -54,6 +54,50 @@ char *rl_strv_join(const struct rl_strv *sv, const char *sep)
     return out;
 }
 
+/* Appends word to out (of room enough: 4 bytes a byte, and 3), quoted if the shell needs it. */
+static char *shell_word(char *out, const char *word)
+{
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                "_./:=@%+,-";
+    if (word[0] && word[strspn(word, plain)] == '\0')
+        return stpcpy(out, word);
+    *out++ = '\'';
+    for (const char *c = word; *c; c++)
+        out = *c == '\'' ? stpcpy(out, "'\\''") : (*out = *c, out + 1);
+    *out++ = '\'';
+    *out = '\0';
+    return out;
+}
+
+char *rl_shell_line(char *const *assignments, char *const *argv)
+{
+    size_t len = 1;
+    for (int pass = 0; pass < 2; pass++)
+        for (char *const *w = pass ? argv : assignments; w && *w; w++)
+            len += 4 * strlen(*w) + 4;
+    char *line = malloc(len), *end = line;
+    if (!line)
+        return NULL;
+    *end = '\0';
+    for (char *const *a = assignments; a && *a; a++) {
+        size_t name = strcspn(*a, "=");
+        if (end != line)
+            *end++ = ' ';
+        memcpy(end, *a, name);
+        end += name;
+        *end++ = '=';
+        *end = '\0';
+        if ((*a)[name] && (*a)[name + 1])
+            end = shell_word(end, *a + name + 1);
+    }
+    for (char *const *w = argv; w && *w; w++) {
+        if (end != line)
+            *end++ = ' ';
+        end = shell_word(end, *w);
+    }
+    return line;
+}
+
 int rl_strv_add_words(struct rl_strv *sv, const char *text)
 {
     for (const char *p = text + strspn(text, " \t"); *p; p += strspn(p, " \t")) {

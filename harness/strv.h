@@ -23,6 +23,10 @@ char *rl_strv_join(const struct rl_strv *sv, const char *sep);
  * memory. */
 int rl_strv_add_words(struct rl_strv *sv, const char *text);
 void rl_strv_free(struct rl_strv *sv);
+/* A command as a POSIX shell line: each NAME=value of assignments (its value quoted), then each
+ * word of argv, quoted where the shell would read it otherwise ('it'\''s'). Either may be NULL.
+ * malloc'd; NULL when out of memory. */
+char *rl_shell_line(char *const *assignments, char *const *argv);
 
 /* A file's every error, told at once: one "path:line: message" a line, each after those
  * found before. One that no longer fits is counted, and rl_errors_end adds the count. */

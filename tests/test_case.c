@@ -250,18 +250,18 @@ static void version_qualified(void **state)
     assert_int_equal(rl_case_parse("cases/race/q.c", hdr, strlen(hdr), &c, err, sizeof err), 0);
     assert_int_equal(c.nqualified, 2);
     const struct rl_expect *e =
-        rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 19.1.7)");
+        rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 19.1.7)", NULL);
     assert_int_equal(e->kinds, 0);
     assert_int_equal(e->line, 7);
-    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 22.1.8)");
+    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 22.1.8)", NULL);
     assert_int_equal(e->kinds, 0);
-    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 14.0.6)");
+    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (clang 14.0.6)", NULL);
     assert_int_equal(e->kinds, RL_KINDSET(RL_KIND_DATA_RACE));
-    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (gcc 12.2.0)");
+    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (gcc 12.2.0)", NULL);
     assert_int_equal(e->kinds, RL_KINDSET(RL_KIND_DATA_RACE));
-    e = rl_case_expect_for(&c, RL_TOOL_HELGRIND, "valgrind-3.19.0");
+    e = rl_case_expect_for(&c, RL_TOOL_HELGRIND, "valgrind-3.19.0", NULL);
     assert_int_equal(e->kinds, 0);
-    e = rl_case_expect_for(&c, RL_TOOL_HELGRIND, "valgrind-3.22.0");
+    e = rl_case_expect_for(&c, RL_TOOL_HELGRIND, "valgrind-3.22.0", NULL);
     assert_int_equal(e->kinds, RL_KINDSET(RL_KIND_COND_MISUSE));
     assert_string_equal(e->note, "Dubious.");
     rl_case_free(&c);
@@ -289,7 +289,79 @@ static void version_qualified(void **state)
                       " * lesson: l\n * expect tsan: clean\n * expect tsan (clang => 19): clean\n"
                       " * expect helgrind: clean\n * expect drd: clean\n */\n";
     assert_int_equal(rl_case_parse("cases/race/q.c", bad, strlen(bad), &c, err, sizeof err), -1);
-    assert_non_null(strstr(err, "q.c:7: bad version qualifier"));
+    assert_non_null(strstr(err, "q.c:7: bad qualifier"));
+}
+
+/* "expect drd (--check-stack-var=yes):" applies to a run given that option (an option column
+ * of the matrix), before any version-only line; with a version too, to both at once. */
+static void option_qualified(void **state)
+{
+    (void)state;
+    const char *hdr = "/* racelab-case\n * concept: thread\n * variant: broken\n * title: t\n"
+                      " * lesson: l\n * expect tsan: data-race\n"
+                      " * expect tsan (force_seq_cst_atomics=1): clean -- all seq_cst.\n"
+                      " * expect helgrind: clean\n * expect drd: clean\n"
+                      " * expect drd (valgrind >= 3.19): clean\n"
+                      " * expect drd (--check-stack-var=yes): data-race -- stack checked.\n"
+                      " * expect drd (valgrind >= 3.30, --check-stack-var=yes, --x=1): clean\n"
+                      " */\n";
+    struct rl_case c;
+    char err[512];
+    assert_int_equal(rl_case_parse("cases/thread/o.c", hdr, strlen(hdr), &c, err, sizeof err), 0);
+    assert_int_equal(c.nqualified, 4);
+    char *none[] = {NULL};
+    char *stack[] = {"--check-stack-var=yes", NULL};
+    char *both[] = {"--x=1", "--check-stack-var=yes", NULL};
+    char *other[] = {"--check-stack-var=no", NULL};
+    const struct rl_expect *e = rl_case_expect_for(&c, RL_TOOL_DRD, "valgrind-3.19.0", stack);
+    assert_int_equal(e->kinds, RL_KINDSET(RL_KIND_DATA_RACE));
+    assert_string_equal(e->note, "stack checked.");
+    assert_int_equal(e->when.noptions, 1);
+    assert_string_equal(e->when.options[0], "--check-stack-var=yes");
+    e = rl_case_expect_for(&c, RL_TOOL_DRD, "valgrind-3.19.0", none);
+    assert_int_equal(e->line, 10); /* the version-only line */
+    assert_int_equal(rl_case_expect_for(&c, RL_TOOL_DRD, "valgrind-3.19.0", NULL)->line, 10);
+    assert_int_equal(rl_case_expect_for(&c, RL_TOOL_DRD, "valgrind-3.19.0", other)->line, 10);
+    assert_int_equal(rl_case_expect_for(&c, RL_TOOL_DRD, "valgrind-3.19.0", both)->line, 11);
+    /* The first that applies, as for versions: line 12 is more specific, and comes later. */
+    assert_int_equal(rl_case_expect_for(&c, RL_TOOL_DRD, "valgrind-3.30.0", both)->line, 11);
+    assert_int_equal(rl_case_expect_for(&c, RL_TOOL_DRD, "valgrind-3.30.0", stack)->line, 11);
+    char *seq[] = {"force_seq_cst_atomics=1", NULL};
+    e = rl_case_expect_for(&c, RL_TOOL_TSAN, "ThreadSanitizer (gcc 12.2.0)", seq);
+    assert_int_equal(e->kinds, 0);
+    assert_int_equal(rl_case_expect_for(&c, RL_TOOL_TSAN, NULL, NULL)->line, 6);
+    rl_case_free(&c);
+
+    struct rl_qualifier q;
+    assert_int_equal(rl_qualifier_parse(" (valgrind >= 3.21, --check-stack-var=yes) ", &q), 0);
+    assert_string_equal(q.name, "valgrind");
+    assert_int_equal(q.noptions, 1);
+    assert_int_equal(rl_qualifier_parse("(--a=1,--b=2)", &q), 0);
+    assert_int_equal(q.noptions, 2);
+    assert_string_equal(q.name, "");
+    assert_int_equal(rl_qualifier_parse("()", &q), -1);
+    assert_int_equal(rl_qualifier_parse("(--a=1,)", &q), -1);
+    assert_int_equal(rl_qualifier_parse("(--a=1, --a=1)", &q), -1);           /* twice */
+    assert_int_equal(rl_qualifier_parse("(gcc >= 12, clang >= 14)", &q), -1); /* two versions */
+    assert_int_equal(rl_qualifier_parse("(--a=1 --b=2)", &q), -1);            /* one word each */
+    assert_int_equal(rl_qualifier_parse("(--a=1) x", &q), -1);
+    assert_int_equal(rl_qualifier_parse("(--a=1, --b=2, --c=3, --d=4, --e=5)", &q), -1);
+    assert_null(rl_qualifier_option_form(RL_TOOL_DRD, "--check-stack-var=yes"));
+    assert_null(rl_qualifier_option_form(RL_TOOL_TSAN, "force_seq_cst_atomics=1"));
+    assert_non_null(rl_qualifier_option_form(RL_TOOL_TSAN, "--force_seq_cst_atomics=1"));
+    assert_non_null(rl_qualifier_option_form(RL_TOOL_HELGRIND, "free-is-write=yes"));
+    assert_non_null(rl_qualifier_option_form(RL_TOOL_HELGRIND, "--free-is-write"));
+    assert_non_null(rl_qualifier_option_form(RL_TOOL_DAEMON, "--x=1"));
+
+    /* A header names the line and the form an option must have. */
+    const char *bad = "/* racelab-case\n * concept: race\n * variant: correct\n * title: t\n"
+                      " * lesson: l\n * expect tsan: clean\n"
+                      " * expect tsan (--force_seq_cst_atomics=1): clean\n"
+                      " * expect helgrind: clean\n * expect drd: clean\n */\n";
+    assert_int_equal(rl_case_parse("cases/race/q.c", bad, strlen(bad), &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "q.c:7: 'expect tsan (--force_seq_cst_atomics=1)': option "
+                                "'--force_seq_cst_atomics=1': a TSan option is a TSAN_OPTIONS "
+                                "flag, name=value"));
 }
 
 static void glibc_qualifier(void **state)
@@ -357,7 +429,7 @@ static void glibc_qualifier(void **state)
                           " * expect drd (musl >= 1.2): assertion\n */\n";
     assert_int_equal(
         rl_case_parse("cases/deadlock/g.c", unknown, strlen(unknown), &c, err, sizeof err), -1);
-    assert_non_null(strstr(err, "cases/deadlock/g.c:9: bad version qualifier in 'expect drd "
+    assert_non_null(strstr(err, "cases/deadlock/g.c:9: bad qualifier in 'expect drd "
                                 "(musl >= 1.2)'"));
     assert_non_null(strstr(err, "glibc"));
 }
@@ -553,6 +625,7 @@ int main(void)
         cmocka_unit_test(twin_must_exist),
         cmocka_unit_test(daemon_cases_need_daemon_expectation),
         cmocka_unit_test(version_qualified),
+        cmocka_unit_test(option_qualified),
         cmocka_unit_test(glibc_qualifier),
         cmocka_unit_test(marker_notes),
         cmocka_unit_test(any_folder_is_a_concept),

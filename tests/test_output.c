@@ -13,6 +13,7 @@
 #include "junit.h"
 #include "match.h"
 #include "output.h"
+#include "strv.h"
 #include "sarif.h"
 #include "tool.h"
 #include "tsanlog.h"
@@ -193,6 +194,10 @@ static void race_against_marker(int marked_line, double seconds, int want_pass,
                            .runs = &run,
                            .nruns = 1};
     tsan_reports("tsan-gcc-race.0.log", FIXTURE_SRC, &run.result.reports);
+    /* The command as the runner writes it: what it set, then argv (shown with --verbose). */
+    char *const vars[] = {"TMPDIR=/tmp/racelab.RUN/tmp",
+                          "TSAN_OPTIONS=log_path=/tmp/racelab.RUN/logs/tsan log_exe_name=0", NULL};
+    run.result.command = rl_shell_line(vars, case_program);
     outcome(&run, &s, 0, seconds);
     assert_int_equal(run.verdict.pass, want_pass);
     check_golden(scenario, &s, 0);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void grows_and_terminates(void **state)
@@ -59,6 +60,25 @@ static void fmt_never_truncates(void **state)
 }
 
 /* A line says what snprintf would have said, cut the way snprintf cuts. */
+/* The command a learner can paste: values quoted only where the shell needs it. */
+static void shell_line(void **state)
+{
+    (void)state;
+    char *vars[] = {"TSAN_OPTIONS=log_path=/tmp/r x/tsan exitcode=0", "EMPTY=", NULL};
+    char *argv[] = {"valgrind", "--tool=drd", "it's", "", "a\nb", NULL};
+    char *line = rl_shell_line(vars, argv);
+    assert_non_null(line);
+    assert_string_equal(line, "TSAN_OPTIONS='log_path=/tmp/r x/tsan exitcode=0' EMPTY= valgrind "
+                              "--tool=drd 'it'\\''s' '' 'a\nb'");
+    free(line);
+    line = rl_shell_line(NULL, argv + 1);
+    assert_string_equal(line, "--tool=drd 'it'\\''s' '' 'a\nb'");
+    free(line);
+    line = rl_shell_line(NULL, NULL);
+    assert_string_equal(line, "");
+    free(line);
+}
+
 static void line_like_snprintf(void **state)
 {
     (void)state;
@@ -83,10 +103,9 @@ static void line_like_snprintf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(grows_and_terminates),
-        cmocka_unit_test(environment),
-        cmocka_unit_test(fmt_never_truncates),
-        cmocka_unit_test(line_like_snprintf),
+        cmocka_unit_test(grows_and_terminates), cmocka_unit_test(environment),
+        cmocka_unit_test(fmt_never_truncates),  cmocka_unit_test(line_like_snprintf),
+        cmocka_unit_test(shell_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

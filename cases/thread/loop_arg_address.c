@@ -11,6 +11,7 @@
  * expect tsan: data-race
  * expect helgrind: data-race
  * expect drd: clean -- DRD drops a thread's accesses to its own stack unless run with --check-stack-var=yes (which catches this bug), and i lives on main's stack.
+ * expect drd (--check-stack-var=yes): data-race -- With --check-stack-var=yes DRD checks accesses to thread stacks too, and sees the threads read main's i while main writes it.
  */
 #include <pthread.h>
 #include <stdint.h>

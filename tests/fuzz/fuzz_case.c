@@ -110,17 +110,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int t = c.qualified_tool[i];
         FUZZ_CHECK(t >= 0 && t < RL_TOOL_COUNT && rl_case_has_tool(&c, (enum rl_tool_id)t));
         FUZZ_CHECK((c.qualified[i].kinds & ~rl_tool_kinds((enum rl_tool_id)t)) == 0);
-        FUZZ_CHECK(c.qualified[i].when.name[0] != '\0');
+        const struct rl_qualifier *q = &c.qualified[i].when;
+        FUZZ_CHECK(q->name[0] != '\0' || q->noptions > 0);
+        FUZZ_CHECK(q->noptions >= 0 && q->noptions <= RL_QUALIFIER_MAX_OPTIONS);
+        for (int o = 0; o < q->noptions; o++)
+            FUZZ_CHECK(FUZZ_TERMINATED(q->options[o]) &&
+                       !rl_qualifier_option_form((enum rl_tool_id)t, q->options[o]));
         expected |= c.qualified[i].kinds;
     }
+    /* With no option given, or one: an expectation of this tool that names at most it. */
+    char *const none[] = {NULL}, *const stack[] = {"--check-stack-var=yes", NULL};
     for (int t = 0; t < RL_TOOL_COUNT; t++)
-        for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++) {
-            const struct rl_expect *e = rl_case_expect_for(&c, (enum rl_tool_id)t, versions[v]);
-            int ok = e == &c.expect[t];
-            for (int i = 0; i < c.nqualified && !ok; i++)
-                ok = e == &c.qualified[i] && c.qualified_tool[i] == t;
-            FUZZ_CHECK(ok);
-        }
+        for (size_t v = 0; v < sizeof versions / sizeof versions[0]; v++)
+            for (int given = 0; given < 2; given++) {
+                const struct rl_expect *e =
+                    rl_case_expect_for(&c, (enum rl_tool_id)t, versions[v], given ? stack : none);
+                int ok = e == &c.expect[t];
+                for (int i = 0; i < c.nqualified && !ok; i++)
+                    ok = e == &c.qualified[i] && c.qualified_tool[i] == t &&
+                         e->when.noptions <= given;
+                FUZZ_CHECK(ok);
+            }
     FUZZ_CHECK((rl_case_marked_kinds(&c) & ~expected) == 0);
     for (size_t m = 0; m < c.nmarkers; m++) {
         FUZZ_CHECK(c.markers[m].line > 0);
