@@ -68,7 +68,9 @@ static const struct rl_case_key key_rows[] = {
                   "the kinds the tool must report, or 'clean', then optionally ' -- note'; "
                   "required for tsan, helgrind and drd, and for daemon in daemon cases only; "
                   "'expect <tool> (NAME OP VERSION):' applies where the tool's (gcc, clang, "
-                  "valgrind) or the C library's (glibc) version matches"},
+                  "valgrind) or the C library's (glibc) version matches, 'expect <tool> "
+                  "(--opt=value):' to a run given that --tool-option, and both, "
+                  "comma-separated, to both"},
     [K_OPTIONS] = {"options <tool>", "none",
                    "options for tsan, helgrind or drd, separated by spaces (e.g. 'options drd: "
                    "--check-stack-var=yes')"},

@@ -10,6 +10,7 @@
  *   report the payload: when a tool flags fence-based code, check the fences
  *   by hand (or prefer release/acquire operations, which TSan understands).
  * expect tsan: data-race -- TSan does not model standalone atomic_thread_fence, so the fence pair gives it no happens-before edge: a false positive.
+ * expect tsan (force_seq_cst_atomics=1): clean -- With force_seq_cst_atomics=1 TSan treats every atomic access as seq_cst, so the relaxed flag store and load order the threads and the false positive goes.
  * expect helgrind: data-race -- Helgrind does not model fences or C11 atomics (plain x86 moves): a false positive.
  * expect drd: data-race -- DRD does not model fences or C11 atomics (plain x86 moves): a false positive.
  */

@@ -10,6 +10,7 @@
  * expect tsan: clean
  * expect helgrind: clean
  * expect drd: clean
+ * expect drd (--check-stack-var=yes): clean
  */
 #include <pthread.h>
 #include <stdint.h>

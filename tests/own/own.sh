@@ -259,6 +259,38 @@ check qualified-this-version 0 "expected: data-race" -- \
 check qualified-other-version 1 "expected: clean" -- \
   --tool drd --case "$work/cases/race/own_qualified.c" --bin "$plain/racy"
 
+# 12. An option-qualified expectation is picked by the --tool-option given (the matrix's option
+# columns); --informative records a run whose options no expectation names, and asserts one
+# whose options an expectation does.
+cat >"$work/cases/race/own_options.c" <<'CASE'
+/* racelab-case
+ * concept: race
+ * variant: broken
+ * title: An option-qualified expectation
+ * lesson: The expectation for a run given the option is the qualified one.
+ * expect tsan: data-race
+ * expect helgrind: clean
+ * expect drd: clean
+ * expect drd (valgrind >= 3.0, --check-stack-var=yes): data-race
+ */
+int main(void) { return 0; }
+CASE
+opts=$work/cases/race/own_options.c
+check option-qualified-given 0 "expected: data-race" -- \
+  --tool drd --case "$opts" --bin "$plain/racy" --tool-option --check-stack-var=yes
+check option-qualified-not-given 1 "expected: clean" -- --tool drd --case "$opts" --bin "$plain/racy"
+check option-informative-named 0 "expected: data-race" -- --tool drd --case "$opts" \
+  --bin "$plain/racy" --informative --tool-option --check-stack-var=yes
+check option-informative-records 0 "expected: any report (informative" -- --tool helgrind \
+  --case "$opts" --bin "$plain/racy" --informative --tool-option --history-level=approx
+check option-informative-no-options 1 "expected: clean" -- --tool helgrind --case "$opts" \
+  --bin "$plain/racy" --informative
+check option-informative-needs-case 2 "--informative is for a --case run" -- --tool helgrind \
+  --informative --expect clean -- "$plain/racy"
+sed -i 's/^ \* expect tsan: data-race$/ * expect tsan: data-race\n * expect tsan (--force_seq_cst_atomics=1): clean/' "$opts"
+check option-qualifier-form 2 "own_options.c:7: 'expect tsan (--force_seq_cst_atomics=1)': option" \
+  -- --tool tsan --case "$opts" --bin "$tsan/racy"
+
 # 10. A crash is a crash under every tool: TSan's SEGV report, its "==PID==ABORTING" in the
 # log and "ThreadSanitizer:DEADLYSIGNAL" on stderr are TSan's own, no tool failure.
 check crash-tsan 0 "observed: crash" -- --tool tsan --expect crash -- "$tsan/segv"
