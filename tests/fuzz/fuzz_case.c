@@ -1,9 +1,10 @@
 /* libFuzzer target: the case-header and marker parser (rl_case_parse), on the bytes of a case
  * file. The case's path is made from the input's own "concept:" value, so inputs get past the
  * folder check and reach the expectations and markers. A parsed case is then asked which
- * expectation applies to a few real tool versions (rl_case_expect_for). An input that starts
- * with '(' is instead a version qualifier, a newline and a tool version string
- * (rl_qualifier_parse, rl_qualifier_matches). Seeds: every file under cases/. */
+ * expectation applies to a few real tool versions, with no tool option and with one
+ * (rl_case_expect_for). An input that starts with '(' is instead a qualifier (a version, tool
+ * options, or both), a newline and a tool version string (rl_qualifier_parse,
+ * rl_qualifier_matches). Seeds: every file under cases/. */
 #include "case.h"
 #include "fuzz.h"
 
@@ -53,8 +54,17 @@ static void qualifier(const uint8_t *data, size_t size)
     struct rl_qualifier q;
     if (rl_qualifier_parse(text, &q) == 0) {
         FUZZ_CHECK(FUZZ_TERMINATED(q.name) && FUZZ_TERMINATED(q.op));
-        FUZZ_CHECK(strcmp(q.name, "gcc") == 0 || strcmp(q.name, "clang") == 0 ||
+        /* A version, or options (one word each, none twice), or both. */
+        FUZZ_CHECK(q.name[0] || q.noptions > 0);
+        FUZZ_CHECK(!q.name[0] || strcmp(q.name, "gcc") == 0 || strcmp(q.name, "clang") == 0 ||
                    strcmp(q.name, "valgrind") == 0 || strcmp(q.name, "glibc") == 0);
+        FUZZ_CHECK(q.noptions >= 0 && q.noptions <= RL_QUALIFIER_MAX_OPTIONS);
+        for (int o = 0; o < q.noptions; o++) {
+            FUZZ_CHECK(FUZZ_TERMINATED(q.options[o]) && q.options[o][0] &&
+                       !strpbrk(q.options[o], " \t,)"));
+            for (int p = 0; p < o; p++)
+                FUZZ_CHECK(strcmp(q.options[o], q.options[p]) != 0);
+        }
         (void)rl_qualifier_matches_libc(&q, version, version);
         int m = rl_qualifier_matches(&q, version);
         FUZZ_CHECK(m == 0 || m == 1);
