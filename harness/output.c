@@ -344,6 +344,8 @@ void rl_print_run(FILE *out, const struct rl_session *s, const struct rl_outcome
     print_stacks(out, s, res, v);
     if (verbose && res->command)
         fprintf(out, "  command:  %s\n", esc(res->command));
+    if (verbose && res->by_hand)
+        fprintf(out, "  by hand:  %s\n", esc(res->by_hand));
     if (!verbose && v->pass)
         return;
     if (s->c && !v->pass)
@@ -595,6 +597,8 @@ static void json_run(FILE *out, const struct rl_session *s, const struct rl_outc
     json_string(out, res->waits);
     fputs(",\"command\":", out);
     json_or_null(out, res->command);
+    fputs(",\"by_hand\":", out);
+    json_or_null(out, res->by_hand);
     json_stacks(out, s, res, v);
     fprintf(out,
             ",\"reports_total\":%lu,\"reports_dropped\":%lu,\"reports_more_distinct\":%lu,"

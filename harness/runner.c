@@ -54,6 +54,30 @@ static int pipe_named(int fds[2], int read_flags, char *name)
     return 0;
 }
 
+/* A command as a POSIX shell line: the entries of env that racelab's own environment lacks
+ * (TMPDIR, TSAN_OPTIONS), then argv, behind setarch -R where the run's address space is not
+ * randomised (the personality racelab sets at spawn). NULL when out of memory. */
+static char *shell_line(const struct rl_strv *env, const struct rl_strv *argv, int no_aslr)
+{
+    struct rl_strv set_vars = {0}, words = {0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < env->n; i++) {
+        char **e = environ;
+        while (*e && strcmp(*e, env->v[i]) != 0)
+            e++;
+        if (!*e)
+            rc = rl_strv_addf(&set_vars, "%s", env->v[i]);
+    }
+    if (rc == 0 && no_aslr)
+        rc = rl_strv_addf(&words, "setarch") | rl_strv_addf(&words, "-R");
+    for (size_t i = 0; rc == 0 && i < argv->n; i++)
+        rc = rl_strv_addf(&words, "%s", argv->v[i]);
+    char *line = rc == 0 ? rl_shell_line(set_vars.v, words.v) : NULL;
+    rl_strv_free(&set_vars);
+    rl_strv_free(&words);
+    return line;
+}
+
 int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, size_t errsize)
 {
     memset(res, 0, sizeof *res);
@@ -125,19 +149,22 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         snprintf(err, errsize, "out of memory");
         goto out;
     }
-    /* What a learner types to see the tool's own output: the variables racelab set (TMPDIR,
-     * TSAN_OPTIONS), then the command. */
-    struct rl_strv set_vars = {0};
-    for (size_t i = 0; i < env.n; i++) {
-        char **e = environ;
-        while (*e && strcmp(*e, env.v[i]) != 0)
-            e++;
-        if (!*e)
-            rl_strv_addf(&set_vars, "%s", env.v[i]);
-    }
+    int no_aslr = (job->tool->needs & RL_NEED_NO_ASLR) && !getenv("RACELAB_KEEP_ASLR");
     free(res->command);
-    res->command = rl_shell_line(set_vars.v, argv.v);
-    rl_strv_free(&set_vars);
+    res->command = shell_line(&env, &argv, no_aslr);
+    /* And the form a person types to see the tool's own report on a terminal. */
+    struct rl_strv hand_argv = {0}, hand_env = {0};
+    int hand_rc = 0;
+    for (char **e = environ; hand_rc == 0 && *e; e++)
+        hand_rc = rl_strv_addf(&hand_env, "%s", *e);
+    tr.by_hand = 1;
+    if (hand_rc == 0)
+        hand_rc = job->tool->command(&tr, &hand_argv, &hand_env);
+    tr.by_hand = 0;
+    free(res->by_hand);
+    res->by_hand = hand_rc == 0 && hand_argv.n ? shell_line(&hand_env, &hand_argv, no_aslr) : NULL;
+    rl_strv_free(&hand_argv);
+    rl_strv_free(&hand_env);
 
     /* The daemon checker's canary: a pipe the daemon must close with its inherited
      * descriptors, and a terminal it must leave. And a server's readiness pipe (--ready fd:N),
@@ -170,7 +197,7 @@ int rl_runner_run(const struct rl_job *job, struct rl_result *res, char *err, si
         .ready_fd = ready[1],
         .ready_at = ready[1] >= 0 ? rd->fd : 0,
         /* RACELAB_KEEP_ASLR: for the test that shows TSan's failure without the fallback. */
-        .no_aslr = (job->tool->needs & RL_NEED_NO_ASLR) && !getenv("RACELAB_KEEP_ASLR"),
+        .no_aslr = no_aslr,
     };
     struct rl_run run;
     double start = rl_now();
@@ -288,7 +315,8 @@ out:
 void rl_result_free(struct rl_result *res)
 {
     free(res->command);
-    res->command = NULL;
+    free(res->by_hand);
+    res->command = res->by_hand = NULL;
     rl_reports_free(&res->reports);
     rl_stacks_free(&res->stacks);
 }

@@ -47,6 +47,8 @@ struct rl_result {
     char tool_version[128]; /* the version the tool named in its output ("" if none) */
     char *command; /* the tool's command as a shell line: what racelab set in the environment,
                     * then argv (owned; NULL when out of memory) */
+    char *by_hand; /* the tool's by-hand command (struct rl_tool_run's by_hand) as a shell line
+                    * (owned; NULL for racelab's own checker, or when out of memory) */
 };
 
 /* Returns 0, or -1 with a one-line reason in err when no verdict is possible. */

@@ -23,6 +23,11 @@ struct rl_tool_run {
     char *const *tool_options;
     char *const *suppressions;
     int wrapped; /* the program is a #! script: the tool meets its build only in the run */
+    /* Set while command writes the form a person types to see the tool's own report on a
+     * terminal: what changes the report (the caller's options, the suppressions, racelab's
+     * own such as TSan's second_deadlock_stack=1, Valgrind's --trace-children=yes) without
+     * racelab's plumbing (log files, exit status, gdbserver). Nothing is written to dir. */
+    int by_hand;
     /* Filled in after the run, for the proof that the tool watched it to its end: */
     pid_t main_pid;              /* the started process (as in the logs' names); 0: unknown */
     const struct rl_exit *exits; /* every process of the run that ended */
@@ -88,7 +93,9 @@ struct rl_tool {
     /* Writes the tool's name and version. Returns 0, RL_EXIT_SKIP when the tool is not
      * installed, or RL_EXIT_USAGE when the program cannot be run under it (with why). */
     int (*probe)(char *const *program, char *version, size_t size, char *why, size_t whysize);
-    /* The command line (appended to argv) and the environment entries to set. */
+    /* The command line (appended to argv) and the environment entries to set; with
+     * tr->by_hand, their by-hand form, where racelab's own checker (the daemon tool) writes
+     * nothing: there is no tool to run without racelab. */
     int (*command)(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env);
     /* Whether the caller may pass opt to the tool (--tool-option): 0, or RL_EXIT_USAGE with
      * why (an option racelab owns, or not the tool's form of an option). program is the

@@ -25,6 +25,8 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
 static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env)
 {
     (void)env;
+    if (tr->by_hand)
+        return 0; /* the checker is racelab itself */
     for (char *const *a = tr->program; *a; a++)
         if (rl_strv_addf(argv, "%s", *a) < 0)
             return -1;

@@ -191,7 +191,10 @@ static int probe(char *const *program, char *version, size_t size, char *why, si
  * status stays the program's, and every process that exits ends its log with the module
  * map, the proof that TSan watched it to its end. */
 static const char owned_options[] = "log_exe_name=0 log_suffix= exitcode=0 print_module_map=1 "
-                                    "atexit_sleep_ms=0 second_deadlock_stack=1";
+                                    "atexit_sleep_ms=0";
+/* And what racelab's reports show that TSan's do not by default: both stacks of a lock-order
+ * cycle. The by-hand command keeps it. */
+static const char report_options[] = "second_deadlock_stack=1";
 /* Refused in --tool-option: the owned ones, and those that move the logs or replace
  * racelab's suppressions file (given with --suppressions instead). */
 static const char *const refused_keys[] = {
@@ -259,17 +262,23 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl
     int rc = rl_strv_addf(&words, "%s%s", symbolizer, inherited ? inherited : "");
     for (char *const *o = tr->tool_options; rc == 0 && o && *o; o++)
         rc = rl_strv_addf(&words, "%s", *o);
-    /* TSan reads one suppressions file: several become one, in the run's log folder. */
-    if (rc == 0 && tr->suppressions && tr->suppressions[0]) {
+    /* TSan reads one suppressions file: several become one, in the run's log folder. The
+     * by-hand command names the caller's one file, or that merged file (not made again: it
+     * is there after the run only with --keep). */
+    if (rc == 0 && tr->by_hand && tr->suppressions && tr->suppressions[0] && !tr->suppressions[1]) {
+        rc = rl_strv_addf(&words, "suppressions=%s", tr->suppressions[0]);
+    } else if (rc == 0 && tr->suppressions && tr->suppressions[0]) {
         char merged[4200];
         rc = rl_fmt(merged, sizeof merged, "%s/suppressions.tsan", tr->dir);
-        if (rc == 0)
+        if (rc == 0 && !tr->by_hand)
             rc = merge_files(tr->suppressions, merged);
         if (rc == 0)
             rc = rl_strv_addf(&words, "suppressions=%s", merged);
     }
-    if (rc == 0)
+    if (rc == 0 && !tr->by_hand)
         rc = rl_strv_addf(&words, "log_path=%s/tsan %s", tr->dir, owned_options);
+    if (rc == 0)
+        rc = rl_strv_addf(&words, "%s", report_options);
     char *options = rc == 0 ? rl_strv_join(&words, " ") : NULL;
     rl_strv_free(&words);
     if (!options)

@@ -85,6 +85,14 @@ static int check_option(char *const *program, const char *opt, char *why, size_t
     return 0;
 }
 
+static int add_program(const struct rl_tool_run *tr, struct rl_strv *argv)
+{
+    for (char *const *a = tr->program; *a; a++)
+        if (rl_strv_addf(argv, "%s", *a) < 0)
+            return -1;
+    return 0;
+}
+
 static int command(const struct rl_tool_run *tr, struct rl_strv *argv, const char *tool)
 {
     if (rl_strv_addf(argv, "valgrind") < 0 || rl_strv_addf(argv, "--tool=%s", tool) < 0)
@@ -97,6 +105,8 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, const cha
     for (char *const *f = tr->suppressions; f && *f; f++)
         if (rl_strv_addf(argv, "--suppressions=%s", *f) < 0)
             return -1;
+    if (tr->by_hand) /* the report on the terminal; every process of the run watched */
+        return rl_strv_addf(argv, "--trace-children=yes") < 0 ? -1 : add_program(tr, argv);
     if (rl_strv_addf(argv, "--xml=yes") < 0 ||
         /* %n is a count Valgrind keeps in the process's memory: a forked child's file gets
          * the parent's count plus one, and the image it execs starts again from one, so a
@@ -119,10 +129,7 @@ static int command(const struct rl_tool_run *tr, struct rl_strv *argv, const cha
         /* racelab --gen-suppressions: each error's entry, in the XML (<suppression>). */
         (tr->gen_suppressions && rl_strv_addf(argv, "--gen-suppressions=all") < 0))
         return -1;
-    for (char *const *a = tr->program; *a; a++)
-        if (rl_strv_addf(argv, "%s", *a) < 0)
-            return -1;
-    return 0;
+    return add_program(tr, argv);
 }
 
 static int helgrind_command(const struct rl_tool_run *tr, struct rl_strv *argv, struct rl_strv *env)

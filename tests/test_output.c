@@ -198,6 +198,8 @@ static void race_against_marker(int marked_line, double seconds, int want_pass,
     char *const vars[] = {"TMPDIR=/tmp/racelab.RUN/tmp",
                           "TSAN_OPTIONS=log_path=/tmp/racelab.RUN/logs/tsan log_exe_name=0", NULL};
     run.result.command = rl_shell_line(vars, case_program);
+    char *const hand_vars[] = {"TSAN_OPTIONS=second_deadlock_stack=1", NULL};
+    run.result.by_hand = rl_shell_line(hand_vars, case_program);
     outcome(&run, &s, 0, seconds);
     assert_int_equal(run.verdict.pass, want_pass);
     check_golden(scenario, &s, 0);

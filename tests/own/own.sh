@@ -5,6 +5,7 @@
 # Usage: own.sh RACELAB TSAN_DIR PLAIN_DIR CASES_BUILD_DIR
 set -euo pipefail
 racelab=$1 tsan=$2 plain=$3 cases=$4
+src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -290,6 +291,66 @@ check option-informative-needs-case 2 "--informative is for a --case run" -- --t
 sed -i 's/^ \* expect tsan: data-race$/ * expect tsan: data-race\n * expect tsan (--force_seq_cst_atomics=1): clean/' "$opts"
 check option-qualifier-form 2 "own_options.c:7: 'expect tsan (--force_seq_cst_atomics=1)': option" \
   -- --tool tsan --case "$opts" --bin "$tsan/racy"
+
+# 13. The commands --verbose prints are the ones to reproduce a run without racelab: the
+# by-hand one, run by a shell, shows the tool's own report on the terminal (and honours the
+# suppressions and options racelab was given); the exact one, in a run's folder kept with
+# --keep, writes the tool's log there.
+by_hand() { # name, the text the tool's own output must hold ("" : no report), racelab args...
+  local name=$1 want=$2 line status=0
+  shift 2
+  timeout -s KILL 120 "$racelab" run --verbose "$@" </dev/null >"$work/run" 2>&1 || true
+  line=$(sed -n 's/^  by hand:  //p' "$work/run")
+  if [ -z "$line" ]; then
+    cp "$work/run" "$work/out"
+    verdict "$name" 0 "by hand:" 1
+    return
+  fi
+  timeout -s KILL 120 sh -c "$line" </dev/null >"$work/out" 2>&1 || status=$?
+  if [ -n "$want" ]; then
+    verdict "$name" 0 "$want" 0
+  elif grep -qE "ThreadSanitizer: data race|Possible data race|Conflicting (load|store)" "$work/out"; then
+    echo "got a report" >>"$work/out"
+    verdict "$name" 0 "no report" 1
+  else
+    verdict "$name" 0 "" 0
+  fi
+}
+by_hand by-hand-tsan "WARNING: ThreadSanitizer: data race" \
+  --tool tsan --expect data-race -- "$tsan/racy"
+by_hand by-hand-helgrind "Possible data race during" \
+  --tool helgrind --expect data-race -- "$plain/racy"
+by_hand by-hand-drd "Conflicting store by thread" --tool drd --expect data-race -- "$plain/racy"
+by_hand by-hand-tsan-suppressed "" --tool tsan --expect clean \
+  --suppressions "$proj/supp/race.tsan.supp" -- "$tsan/racy"
+by_hand by-hand-helgrind-suppressed "" --tool helgrind --expect clean \
+  --suppressions "$proj/supp/race.vg.supp" -- "$plain/racy"
+by_hand by-hand-tool-option "Conflicting store by thread" --tool drd --expect data-race \
+  --tool-option --check-stack-var=yes -- "$loop"
+by_hand by-hand-no-tool-option "" --tool drd --expect clean -- "$loop"
+# The daemon checker is racelab's own: no by-hand form.
+"$racelab" run --verbose --tool daemon --case "$src/cases/daemon/well_behaved.c" \
+  --bin "$cases/vg/daemon/well_behaved" </dev/null >"$work/out" 2>&1 || true
+if grep -q "^  by hand:" "$work/out"; then verdict by-hand-not-daemon 0 "no by-hand line" 1
+else verdict by-hand-not-daemon 0 "command:" 0; fi
+# The exact command, in the kept folder: TSan's log lands in the run's log folder again.
+"$racelab" run --verbose --keep --tool tsan --expect data-race -- "$tsan/racy" </dev/null \
+  >"$work/run" 2>&1 || true
+kept=$(sed -n 's/^  run directory kept: //p' "$work/run")
+line=$(sed -n 's/^  command:  //p' "$work/run")
+rm -f "$kept"/logs/tsan.*
+sh -c "$line" </dev/null >/dev/null 2>&1 || true
+cat "$kept"/logs/tsan.* >"$work/out" 2>/dev/null || true
+verdict exact-command-tsan 0 "WARNING: ThreadSanitizer: data race" 0
+"$racelab" run --verbose --keep --tool helgrind --expect data-race -- "$plain/racy" </dev/null \
+  >"$work/run" 2>&1 || true
+kept2=$(sed -n 's/^  run directory kept: //p' "$work/run")
+line=$(sed -n 's/^  command:  //p' "$work/run")
+rm -f "$kept2"/logs/vg.*.xml
+sh -c "$line" </dev/null >/dev/null 2>&1 || true
+cat "$kept2"/logs/vg.*.xml >"$work/out" 2>/dev/null || true
+verdict exact-command-helgrind 0 "<kind>Race</kind>" 0
+rm -rf "$kept" "$kept2"
 
 # 10. A crash is a crash under every tool: TSan's SEGV report, its "==PID==ABORTING" in the
 # log and "ThreadSanitizer:DEADLYSIGNAL" on stderr are TSan's own, no tool failure.
