@@ -13,7 +13,9 @@
  *   reclamation free earlier with the same guarantee.
  * expect tsan: clean
  * expect helgrind: clean
+ * expect helgrind (--free-is-write=yes): clean
  * expect drd: clean
+ * expect drd (--free-is-write=yes): clean
  */
 #include "../scaffold.h" /* pause_here(), wait_until_paused(), end_pause() */
 #include <pthread.h>

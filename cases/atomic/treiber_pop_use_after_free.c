@@ -13,12 +13,16 @@
  *   load and the read while a second popper pops and frees the node. TSan
  *   sees the free and the read unordered and reports heap-use-after-free;
  *   Helgrind and DRD do not count free as an access, and see only reads of
- *   the node. Never free a node another popper may still hold: retire it
+ *   the node. With --free-is-write=yes DRD catches it (drd+free-is-write):
+ *   the free is a store, unordered with main's load of ->next; Helgrind does
+ *   not even then, since it stops tracking a freed block. Never free a node another popper may still hold: retire it
  *   and free it when no popper is left (treiber_pop_deferred_free), or use
  *   hazard pointers or epochs.
  * expect tsan: use-after-free
  * expect helgrind: clean -- Without --free-is-write=yes Helgrind does not count free as an access.
+ * expect helgrind (--free-is-write=yes): clean -- Helgrind stops tracking a freed block, so even with --free-is-write=yes it does not see the read of ->next after the free.
  * expect drd: clean -- Without --free-is-write=yes DRD does not count free as an access.
+ * expect drd (--free-is-write=yes): data-race -- With --free-is-write=yes DRD counts the free as a store, and main's later load of ->next conflicts with it.
  */
 #include "../scaffold.h" /* pause_here(), wait_until_paused(), end_pause() */
 #include <pthread.h>

@@ -8,7 +8,9 @@
  *   happens before the join returns.
  * expect tsan: clean
  * expect helgrind: clean
+ * expect helgrind (--free-is-write=yes): clean
  * expect drd: clean
+ * expect drd (--free-is-write=yes): clean
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -2,16 +2,17 @@
  * concept: memory
  * variant: correct
  * twin: free_is_write
- * title: With --free-is-write=yes, the buffer is freed by main after it has joined the last thread that uses it
+ * title: The buffer is freed by main after it has joined the last thread that uses it
  * lesson: The owner of a shared block frees it once every other user is known
  *   to be done, and pthread_join is that knowledge. With --free-is-write=yes
+ *   (the option columns helgrind+free-is-write and drd+free-is-write)
  *   Helgrind and DRD check the free as a write, and it is ordered after the
- *   worker's accesses by the join.
- * options helgrind: --free-is-write=yes
- * options drd: --free-is-write=yes
+ *   worker's accesses by the join: clean, with the option or without.
  * expect tsan: clean
  * expect helgrind: clean
+ * expect helgrind (--free-is-write=yes): clean
  * expect drd: clean
+ * expect drd (--free-is-write=yes): clean
  */
 #include <pthread.h>
 #include <stdio.h>
