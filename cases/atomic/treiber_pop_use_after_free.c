@@ -15,9 +15,10 @@
  *   Helgrind and DRD do not count free as an access, and see only reads of
  *   the node. With --free-is-write=yes DRD catches it (drd+free-is-write):
  *   the free is a store, unordered with main's load of ->next; Helgrind does
- *   not even then, since it stops tracking a freed block. Never free a node another popper may still hold: retire it
- *   and free it when no popper is left (treiber_pop_deferred_free), or use
- *   hazard pointers or epochs.
+ *   not even then, since it stops tracking a freed block. Never free a
+ *   node another popper may still hold: retire it and free it when no
+ *   popper is left (treiber_pop_deferred_free), or use hazard pointers or
+ *   epochs.
  * expect tsan: use-after-free
  * expect helgrind: clean -- Without --free-is-write=yes Helgrind does not count free as an access.
  * expect helgrind (--free-is-write=yes): clean -- Helgrind stops tracking a freed block, so even with --free-is-write=yes it does not see the read of ->next after the free.
